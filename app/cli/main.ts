@@ -1,0 +1,105 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+import { EXIT_USAGE, USAGE } from "./usage.ts";
+
+/** Thrown for a command line that cannot be understood: usage is printed and the exit code is 2. */
+export class UsageError extends Error {}
+
+interface CommandContext {
+  values: Record<string, string | boolean | undefined>;
+  out: (line: string) => void;
+}
+
+interface CommandSpec {
+  options: NonNullable<ParseArgsConfig["options"]>;
+  run: (context: CommandContext) => Promise<number>;
+}
+
+const COMMANDS: Record<string, CommandSpec> = {
+  migrate: {
+    options: {},
+    run: async ({ out }) => (await import("./commands/database.ts")).migrate(out),
+  },
+  "shops list": {
+    options: { json: { type: "boolean" } },
+    run: async (context) => (await import("./commands/shops.ts")).listShopsCommand(context),
+  },
+  "shops add": {
+    options: { shop: { type: "string" }, timezone: { type: "string" }, currency: { type: "string" } },
+    run: async (context) => (await import("./commands/shops.ts")).addShopCommand(context),
+  },
+  connect: {
+    options: { shop: { type: "string" }, channel: { type: "string" }, config: { type: "string" } },
+    run: async (context) => (await import("./commands/channels.ts")).connectCommand(context),
+  },
+  sync: {
+    options: { shop: { type: "string" }, channel: { type: "string" }, full: { type: "boolean" } },
+    run: async (context) => (await import("./commands/channels.ts")).syncCommand(context),
+  },
+  report: {
+    options: { shop: { type: "string" }, from: { type: "string" }, to: { type: "string" }, json: { type: "boolean" } },
+    run: async (context) => (await import("./commands/channels.ts")).reportCommand(context),
+  },
+};
+
+function findCommand(args: string[]): { name: string; spec: CommandSpec; rest: string[] } | undefined {
+  const two = args.slice(0, 2).join(" ");
+  if (COMMANDS[two]) return { name: two, spec: COMMANDS[two], rest: args.slice(2) };
+  const one = args[0] ?? "";
+  if (COMMANDS[one]) return { name: one, spec: COMMANDS[one], rest: args.slice(1) };
+  return undefined;
+}
+
+export async function runCli(
+  args: string[],
+  io: { out: (line: string) => void; err: (line: string) => void } = {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  },
+): Promise<number> {
+  if (args.length === 0 || ["help", "--help", "-h"].includes(args[0] ?? "")) {
+    io.out(USAGE);
+    return args.length === 0 ? EXIT_USAGE : 0;
+  }
+  const command = findCommand(args);
+  if (!command) {
+    io.err(`Unknown command: ${args.join(" ")}\n`);
+    io.err(USAGE);
+    return EXIT_USAGE;
+  }
+  let values: CommandContext["values"];
+  try {
+    const parsed = parseArgs({ args: command.rest, options: command.spec.options, strict: true, allowPositionals: false });
+    values = parsed.values as CommandContext["values"];
+  } catch (error) {
+    io.err(`${command.name}: ${(error as Error).message}\n`);
+    io.err(USAGE);
+    return EXIT_USAGE;
+  }
+  try {
+    return await command.spec.run({ values, out: io.out });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`${command.name}: ${error.message}\n`);
+      io.err(USAGE);
+      return EXIT_USAGE;
+    }
+    const { InputError } = await import("#app/services/validation.server.ts");
+    if (error instanceof InputError) {
+      io.err(`${command.name}: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntry) {
+  const code = await runCli(process.argv.slice(2)).catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  });
+  const { shutdown } = await import("./runtime.ts");
+  await shutdown();
+  process.exit(code);
+}

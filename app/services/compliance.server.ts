@@ -1,0 +1,96 @@
+import { z } from "zod";
+
+import prisma from "#app/db.server.ts";
+import { audit, findShop } from "#app/services/shops.server.ts";
+
+// Crosschannel keeps no customer personal data: orders are stored without names, emails,
+// phones or addresses, because no metric needs them. These handlers report exactly that.
+
+const CustomerPayload = z.object({
+  shop_domain: z.string(),
+  customer: z.object({ id: z.union([z.number(), z.string()]) }).partial().optional(),
+});
+
+const DataRequestPayload = CustomerPayload.extend({
+  orders_requested: z.array(z.union([z.number(), z.string()])).default([]),
+  data_request: z.object({ id: z.union([z.number(), z.string()]) }),
+});
+
+const RedactPayload = CustomerPayload.extend({
+  orders_to_redact: z.array(z.union([z.number(), z.string()])).default([]),
+});
+
+function orderIdForms(ids: Array<string | number>): string[] {
+  return ids.flatMap((id) => [String(id), `gid://shopify/Order/${id}`]);
+}
+
+async function storedOrders(shopId: string, ids: Array<string | number>) {
+  if (ids.length === 0) return [];
+  return prisma.order.findMany({
+    where: { shopId, channel: "shopify", externalId: { in: orderIdForms(ids) } },
+    select: {
+      externalId: true,
+      placedAt: true,
+      currency: true,
+      total: true,
+      lines: { select: { sku: true, quantity: true, grossSales: true } },
+    },
+  });
+}
+
+/** customers/data_request: what the app holds about the customer's orders, kept for the merchant. */
+export async function handleCustomerDataRequest(shopDomain: string, body: unknown): Promise<void> {
+  const payload = DataRequestPayload.parse(body);
+  const shop = await findShop(shopDomain);
+  if (!shop) return;
+  const orders = await storedOrders(shop.id, payload.orders_requested);
+  const result = {
+    personalData: "none: Crosschannel stores no customer names, emails, phone numbers or addresses",
+    orders: orders.map((order) => ({
+      id: order.externalId,
+      placedAt: order.placedAt.toISOString(),
+      currency: order.currency,
+      total: order.total?.toFixed(2) ?? null,
+      lines: order.lines.map((line) => ({
+        sku: line.sku,
+        quantity: line.quantity,
+        grossSales: line.grossSales?.toFixed(2) ?? null,
+      })),
+    })),
+  };
+  const requestId = String(payload.data_request.id);
+  const orderIds = payload.orders_requested.map(String);
+  const customerId = payload.customer?.id != null ? String(payload.customer.id) : null;
+  await prisma.complianceRequest.upsert({
+    where: { shopId_topic_requestId: { shopId: shop.id, topic: "customers/data_request", requestId } },
+    create: { shopId: shop.id, topic: "customers/data_request", requestId, customerId, orderIds, result },
+    update: {},
+  });
+  await audit(shop.id, "webhook", "customers.data_request", { requestId, orders: orders.length });
+}
+
+/** customers/redact: there is no personal data to erase; the request and its outcome are recorded. */
+export async function handleCustomerRedact(shopDomain: string, webhookId: string, body: unknown): Promise<void> {
+  const payload = RedactPayload.parse(body);
+  const shop = await findShop(shopDomain);
+  if (!shop) return;
+  const orders = await storedOrders(shop.id, payload.orders_to_redact);
+  const result = {
+    personalDataErased: 0,
+    note: "No customer personal data is stored; order amounts and SKUs are the shop's sales records.",
+    ordersChecked: orders.map((order) => order.externalId),
+  };
+  await prisma.complianceRequest.upsert({
+    where: { shopId_topic_requestId: { shopId: shop.id, topic: "customers/redact", requestId: webhookId } },
+    create: {
+      shopId: shop.id,
+      topic: "customers/redact",
+      requestId: webhookId,
+      customerId: payload.customer?.id != null ? String(payload.customer.id) : null,
+      orderIds: payload.orders_to_redact.map(String),
+      result,
+    },
+    update: {},
+  });
+  await audit(shop.id, "webhook", "customers.redact", { webhookId });
+}

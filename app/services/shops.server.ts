@@ -1,0 +1,117 @@
+import type { Session } from "@shopify/shopify-api";
+import type { Prisma, Shop } from "@prisma/client";
+
+import prisma from "#app/db.server.ts";
+import { stopShopJobs } from "#app/jobs/queues.server.ts";
+import { parseCurrency, parseShopDomain, parseTimeZone } from "#app/services/validation.server.ts";
+
+interface AdminGraphql {
+  graphql: (query: string) => Promise<Response>;
+}
+
+const SHOP_QUERY = `#graphql
+  query CrosschannelShop { shop { name ianaTimezone currencyCode } }`;
+
+interface ShopQueryResult {
+  data?: { shop?: { name: string; ianaTimezone: string; currencyCode: string } };
+}
+
+/** After Shopify's auth: create or reactivate the shop with its time zone and currency. */
+export async function recordInstallation(session: Session, admin: AdminGraphql): Promise<Shop> {
+  const response = await admin.graphql(SHOP_QUERY);
+  const body = (await response.json()) as ShopQueryResult;
+  const info = body.data?.shop;
+  if (!info) {
+    throw new Error(`Shopify did not return the shop's settings for ${session.shop}.`);
+  }
+  const shop = await prisma.shop.upsert({
+    where: { domain: session.shop },
+    create: {
+      domain: session.shop,
+      name: info.name,
+      timezone: info.ianaTimezone,
+      currency: info.currencyCode,
+      source: "shopify",
+      scopes: session.scope ?? null,
+    },
+    update: {
+      name: info.name,
+      timezone: info.ianaTimezone,
+      currency: info.currencyCode,
+      status: "installed",
+      uninstalledAt: null,
+      scopes: session.scope ?? null,
+    },
+  });
+  await audit(shop.id, "system", "shop.installed");
+  return shop;
+}
+
+export interface LocalShopInput {
+  shop: string | undefined;
+  timezone: string | undefined;
+  currency: string | undefined;
+}
+
+/** A shop set up outside Shopify's install flow (demo and local use). */
+export async function addLocalShop(input: LocalShopInput): Promise<Shop> {
+  const domain = parseShopDomain(input.shop);
+  const timezone = parseTimeZone(input.timezone);
+  const currency = parseCurrency(input.currency);
+  const shop = await prisma.shop.upsert({
+    where: { domain },
+    create: { domain, timezone, currency, source: "local", name: domain.replace(/\.myshopify\.com$/, "") },
+    update: { timezone, currency, status: "installed", uninstalledAt: null },
+  });
+  await audit(shop.id, "cli", "shop.added", { timezone, currency });
+  return shop;
+}
+
+export function listShops(): Promise<Shop[]> {
+  return prisma.shop.findMany({ orderBy: { domain: "asc" } });
+}
+
+export function findShop(domain: string): Promise<Shop | null> {
+  return prisma.shop.findUnique({ where: { domain } });
+}
+
+/** app/uninstalled: the shop stops syncing at once; its data stays until shop/redact. */
+export async function markUninstalled(domain: string): Promise<void> {
+  await prisma.session.deleteMany({ where: { shop: domain } });
+  const shop = await prisma.shop.findUnique({ where: { domain } });
+  if (!shop) return;
+  if (shop.status !== "uninstalled") {
+    await prisma.shop.update({ where: { id: shop.id }, data: { status: "uninstalled", uninstalledAt: new Date() } });
+    await audit(shop.id, "webhook", "shop.uninstalled");
+  }
+  await stopShopJobs(shop.id);
+}
+
+/** shop/redact: every row of the shop goes (its tables cascade from Shop), sessions too. */
+export async function redactShop(domain: string): Promise<{ deletedShop: boolean }> {
+  const shop = await prisma.shop.findUnique({ where: { domain } });
+  if (shop) await stopShopJobs(shop.id);
+  const [, deleted] = await prisma.$transaction([
+    prisma.session.deleteMany({ where: { shop: domain } }),
+    prisma.shop.deleteMany({ where: { domain } }),
+  ]);
+  return { deletedShop: deleted.count > 0 };
+}
+
+export async function updateScopes(domain: string, sessionId: string | undefined, scopes: string[]): Promise<void> {
+  const scope = scopes.join(",");
+  if (sessionId) {
+    await prisma.session.updateMany({ where: { id: sessionId }, data: { scope } });
+  }
+  await prisma.shop.updateMany({ where: { domain }, data: { scopes: scope } });
+}
+
+export async function audit(
+  shopId: string,
+  actor: string,
+  action: string,
+  data?: Prisma.InputJsonValue,
+  target?: string,
+): Promise<void> {
+  await prisma.auditLog.create({ data: { shopId, actor, action, data, target } });
+}

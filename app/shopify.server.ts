@@ -1,0 +1,72 @@
+import "@shopify/shopify-app-remix/adapters/node";
+import {
+  ApiVersion,
+  AppDistribution,
+  shopifyApp,
+  type ShopifyApp,
+} from "@shopify/shopify-app-remix/server";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+
+import prisma from "#app/db.server.ts";
+import { recordInstallation } from "#app/services/shops.server.ts";
+
+export const API_VERSION = ApiVersion.October26;
+
+type AppConfig = Parameters<typeof shopifyApp>[0];
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`${name} is not set. See the configuration table in README.md.`);
+  }
+  return value;
+}
+
+/**
+ * The app as installed from the Shopify App Store: embedded, token exchange, expiring
+ * offline tokens, sessions in PostgreSQL. `npm run demo` runs the same app standalone as
+ * an admin-created custom app (`distribution: ShopifyAdmin`), the way Shopify supports
+ * serving an app outside the admin.
+ */
+export function configFromEnv(): AppConfig {
+  const standalone = process.env.CROSSCHANNEL_STANDALONE === "1";
+  const base = {
+    apiKey: required("SHOPIFY_API_KEY"),
+    apiSecretKey: required("SHOPIFY_API_SECRET"),
+    apiVersion: API_VERSION,
+    scopes: process.env.SCOPES?.split(",").map((scope) => scope.trim()),
+    appUrl: required("SHOPIFY_APP_URL"),
+    authPathPrefix: "/auth",
+    sessionStorage: new PrismaSessionStorage(prisma),
+    future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
+    hooks: {
+      afterAuth: async ({ session, admin }) => {
+        await recordInstallation(session, admin);
+      },
+    },
+  } satisfies AppConfig;
+  if (standalone) {
+    return {
+      ...base,
+      distribution: AppDistribution.ShopifyAdmin,
+      isEmbeddedApp: false,
+      adminApiAccessToken: required("SHOPIFY_ADMIN_API_ACCESS_TOKEN"),
+    };
+  }
+  return { ...base, distribution: AppDistribution.AppStore };
+}
+
+export function createShopifyApp(config: AppConfig): ShopifyApp<AppConfig> {
+  return shopifyApp(config) as unknown as ShopifyApp<AppConfig>;
+}
+
+const shopify = createShopifyApp(configFromEnv());
+
+export default shopify;
+export const apiVersion = API_VERSION;
+export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+export const authenticate = shopify.authenticate;
+export const unauthenticated = shopify.unauthenticated;
+export const login = shopify.login;
+export const registerWebhooks = shopify.registerWebhooks;
+export const sessionStorage = shopify.sessionStorage;

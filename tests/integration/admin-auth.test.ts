@@ -1,0 +1,102 @@
+import "../support/mock-shopify.ts";
+
+import { API_KEY, API_SECRET_KEY, RequestType, setUpValidRequest, TEST_SHOP, TEST_SHOP_NAME } from "@shopify/shopify-api/test-helpers";
+import { describe, expect, it } from "vitest";
+
+import prisma from "#app/db.server.ts";
+import { loader as appLoader } from "#app/routes/app.tsx";
+import { loader as overviewLoader } from "#app/routes/app._index.tsx";
+
+import { storeOfflineSession } from "../support/shopify.ts";
+
+async function call<T>(loader: (args: { request: Request; params: object; context: object }) => Promise<T>, request: Request) {
+  try {
+    return { data: await loader({ request, params: {}, context: {} }), response: undefined };
+  } catch (thrown) {
+    if (thrown instanceof Response) return { data: undefined, response: thrown };
+    throw thrown;
+  }
+}
+
+async function embeddedRequest(path: string) {
+  return setUpValidRequest(
+    { type: RequestType.Admin, store: TEST_SHOP_NAME, apiKey: API_KEY, apiSecretKey: API_SECRET_KEY },
+    new Request(`https://my-test-app.myshopify.io${path}`),
+  );
+}
+
+describe("embedded admin requests", () => {
+  it("GIVEN a stored offline session and a valid session token THEN the admin pages are served for that shop only", async () => {
+    await storeOfflineSession(TEST_SHOP);
+    await prisma.shop.create({
+      data: { domain: TEST_SHOP, name: "Test shop", timezone: "America/Toronto", currency: "CAD" },
+    });
+    const other = await prisma.shop.create({
+      data: { domain: "other-shop.myshopify.com", timezone: "UTC", currency: "USD" },
+    });
+    await prisma.channelConnection.create({
+      data: {
+        shopId: other.id,
+        channel: "amazon",
+        accountId: "A1",
+        displayName: "Other shop's Amazon",
+        config: {},
+        credentials: Buffer.from("x"),
+        credentialsKeyId: "k",
+      },
+    });
+
+    const layout = await call(appLoader, await embeddedRequest("/app"));
+    expect(layout.response).toBeUndefined();
+    expect(layout.data).toMatchObject({ apiKey: API_KEY, embedded: true, shop: { domain: TEST_SHOP } });
+
+    const overview = await call(overviewLoader, await embeddedRequest("/app"));
+    expect(overview.data).toMatchObject({ shop: { domain: TEST_SHOP, currency: "CAD" }, connections: [] });
+  });
+
+  it("GIVEN a session token signed with the wrong secret THEN the request is not served", async () => {
+    await storeOfflineSession(TEST_SHOP);
+    await prisma.shop.create({ data: { domain: TEST_SHOP, timezone: "UTC", currency: "USD" } });
+    const forged = await setUpValidRequest(
+      { type: RequestType.Admin, store: TEST_SHOP_NAME, apiKey: API_KEY, apiSecretKey: "someone-elses-secret" },
+      new Request("https://my-test-app.myshopify.io/app"),
+    );
+
+    const result = await call(appLoader, forged);
+
+    expect(result.data).toBeUndefined();
+    // A document request with an invalid token is bounced to fetch a fresh one from App Bridge.
+    expect(result.response?.status).toBe(302);
+    expect(result.response?.headers.get("Location")).toMatch(/^\/auth\/session-token\?/);
+  });
+
+  it("GIVEN a fetch with a forged bearer token THEN it gets 401 and no data", async () => {
+    await storeOfflineSession(TEST_SHOP);
+    await prisma.shop.create({ data: { domain: TEST_SHOP, timezone: "UTC", currency: "USD" } });
+    const forged = await setUpValidRequest(
+      { type: RequestType.Bearer, store: TEST_SHOP_NAME, apiKey: API_KEY, apiSecretKey: "someone-elses-secret" },
+      new Request("https://my-test-app.myshopify.io/app"),
+    );
+
+    const result = await call(overviewLoader, forged);
+
+    expect(result.data).toBeUndefined();
+    expect(result.response?.status).toBe(401);
+  });
+
+  it("GIVEN a request outside the admin without a shop THEN it is sent to the login page", async () => {
+    const result = await call(appLoader, new Request("https://my-test-app.myshopify.io/app"));
+    expect(result.data).toBeUndefined();
+    expect(result.response?.status).toBe(302);
+    expect(result.response?.headers.get("Location")).toBe("/auth/login");
+  });
+
+  it("GIVEN an uninstalled shop THEN its pages are refused even with a valid token", async () => {
+    await storeOfflineSession(TEST_SHOP);
+    await prisma.shop.create({
+      data: { domain: TEST_SHOP, timezone: "UTC", currency: "USD", status: "uninstalled" },
+    });
+    const result = await call(overviewLoader, await embeddedRequest("/app"));
+    expect(result.response?.status).toBe(403);
+  });
+});

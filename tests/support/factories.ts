@@ -1,0 +1,112 @@
+import { Prisma } from "@prisma/client";
+
+import prisma from "#app/db.server.ts";
+
+let counter = 0;
+const next = () => ++counter;
+
+/** A shop with one connection and a little of everything a sync writes, for isolation tests. */
+export async function createShopWithData(domain: string) {
+  const shop = await prisma.shop.create({
+    data: { domain, name: domain, timezone: "America/Toronto", currency: "CAD", source: "shopify" },
+  });
+  const connection = await prisma.channelConnection.create({
+    data: {
+      shopId: shop.id,
+      channel: "amazon",
+      accountId: `SELLER${next()}`,
+      displayName: "Amazon NA",
+      config: { region: "na" },
+      credentials: Buffer.from("ciphertext"),
+      credentialsKeyId: "test",
+    },
+  });
+  const product = await prisma.product.create({
+    data: { shopId: shop.id, sku: "SKU-1", title: "Mug", unitCost: new Prisma.Decimal("4.25"), costCurrency: "CAD" },
+  });
+  const order = await prisma.order.create({
+    data: {
+      shopId: shop.id,
+      connectionId: connection.id,
+      channel: "amazon",
+      externalId: `111-${next()}`,
+      status: "fulfilled",
+      rawStatus: "Shipped",
+      placedAt: new Date("2026-03-01T15:00:00Z"),
+      channelUpdatedAt: new Date("2026-03-02T15:00:00Z"),
+      currency: "CAD",
+      lines: {
+        create: {
+          shopId: shop.id,
+          externalId: "1",
+          sku: "SKU-1",
+          productId: product.id,
+          quantity: 2,
+          unitPrice: new Prisma.Decimal("10.00"),
+          grossSales: new Prisma.Decimal("20.00"),
+          status: "fulfilled",
+        },
+      },
+    },
+  });
+  await prisma.refund.create({
+    data: {
+      shopId: shop.id,
+      connectionId: connection.id,
+      orderId: order.id,
+      externalId: `R-${next()}`,
+      amount: new Prisma.Decimal("10.00"),
+      currency: "CAD",
+      refundedAt: new Date("2026-03-05T10:00:00Z"),
+    },
+  });
+  await prisma.feeEvent.create({
+    data: {
+      shopId: shop.id,
+      connectionId: connection.id,
+      channel: "amazon",
+      externalId: `F-${next()}`,
+      type: "commission",
+      rawType: "Commission",
+      amount: new Prisma.Decimal("-3.00"),
+      currency: "CAD",
+      occurredAt: new Date("2026-03-02T10:00:00Z"),
+    },
+  });
+  await prisma.inventoryLevel.create({
+    data: {
+      shopId: shop.id,
+      connectionId: connection.id,
+      channel: "amazon",
+      sku: "SKU-1",
+      locationId: "ATVPDKIKX0DER",
+      available: 5,
+      observedAt: new Date(),
+    },
+  });
+  await prisma.dailyRollup.create({
+    data: { shopId: shop.id, day: new Date("2026-03-01"), channel: "amazon", sku: "SKU-1", currency: "CAD", orders: 1 },
+  });
+  await prisma.alert.create({
+    data: { shopId: shop.id, kind: "low_stock", severity: "warning", dedupeKey: "low:SKU-1", title: "Low", body: "Low" },
+  });
+  await prisma.auditLog.create({ data: { shopId: shop.id, actor: "test", action: "seed" } });
+  return { shop, connection, product, order };
+}
+
+/** Rows per shop-owned table for one shop: the evidence that a redaction was complete. */
+export async function rowCounts(shopId: string) {
+  const where = { shopId };
+  return {
+    connections: await prisma.channelConnection.count({ where }),
+    products: await prisma.product.count({ where }),
+    orders: await prisma.order.count({ where }),
+    orderLines: await prisma.orderLine.count({ where }),
+    refunds: await prisma.refund.count({ where }),
+    feeEvents: await prisma.feeEvent.count({ where }),
+    inventoryLevels: await prisma.inventoryLevel.count({ where }),
+    dailyRollups: await prisma.dailyRollup.count({ where }),
+    alerts: await prisma.alert.count({ where }),
+    auditLogs: await prisma.auditLog.count({ where }),
+  };
+}

@@ -1,0 +1,19 @@
+import { vi } from "vitest";
+
+// Replaces the app's Shopify instance with one built from Shopify's own testConfig(), on the
+// real database. Import this file first in a test that exercises routes.
+vi.mock("#app/shopify.server.ts", async (importOriginal) => {
+  const original = await importOriginal<typeof import("#app/shopify.server.ts")>();
+  const { testShopifyConfig } = await import("./shopify.ts");
+  const app = original.createShopifyApp(testShopifyConfig());
+  return {
+    ...original,
+    default: app,
+    authenticate: app.authenticate,
+    unauthenticated: app.unauthenticated,
+    login: app.login,
+    registerWebhooks: app.registerWebhooks,
+    sessionStorage: app.sessionStorage,
+    addDocumentResponseHeaders: app.addDocumentResponseHeaders,
+  };
+});
