@@ -1,6 +1,7 @@
 import "../support/mock-shopify.ts";
 
 import { API_KEY, API_SECRET_KEY, RequestType, setUpValidRequest, TEST_SHOP, TEST_SHOP_NAME } from "@shopify/shopify-api/test-helpers";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
@@ -9,7 +10,7 @@ import { loader as overviewLoader } from "#app/routes/app._index.tsx";
 
 import { storeOfflineSession } from "../support/shopify.ts";
 
-async function call<T>(loader: (args: { request: Request; params: object; context: object }) => Promise<T>, request: Request) {
+async function call<T>(loader: (args: LoaderFunctionArgs) => Promise<T>, request: Request) {
   try {
     return { data: await loader({ request, params: {}, context: {} }), response: undefined };
   } catch (thrown) {

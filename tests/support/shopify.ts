@@ -1,3 +1,4 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { getHmac, API_SECRET_KEY, setUpValidSession } from "@shopify/shopify-api/test-helpers";
 import { LogSeverity } from "@shopify/shopify-app-remix/server";
@@ -62,7 +63,7 @@ export function webhookRequest(
 
 /** Calls a route action and turns a thrown Response (how Shopify's library rejects) into the result. */
 export async function callAction(
-  action: (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => unknown,
+  action: (args: ActionFunctionArgs) => unknown,
   request: Request,
 ): Promise<Response> {
   try {

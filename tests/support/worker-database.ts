@@ -27,7 +27,7 @@ beforeEach(async () => {
   try {
     const tables = await client.query<{ name: string }>(
       `select format('%I.%I', schemaname, tablename) as name from pg_tables
-       where schemaname in ('public', 'bullmq') and tablename not in ('_prisma_migrations', 'migrations', 'bullmq_migrations')`,
+       where schemaname in ('public', 'bullmq') and tablename not in ('_prisma_migrations', 'migration')`,
     );
     if (tables.rows.length > 0) {
       await client.query(`truncate ${tables.rows.map((row) => row.name).join(", ")} cascade`);

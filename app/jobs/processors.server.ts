@@ -1,0 +1,35 @@
+import type { Job } from "bullmq";
+
+import prisma from "#app/db.server.ts";
+import type { JobPayloads, QueueName } from "#app/jobs/queues.server.ts";
+
+export type Processor<N extends QueueName> = (job: Job<JobPayloads[N]>) => Promise<unknown>;
+
+/** Webhook delivery ids are kept long enough to absorb Shopify's redeliveries (48 h), then purged. */
+export const WEBHOOK_DELIVERY_RETENTION_DAYS = 30;
+
+export async function purgeWebhookDeliveries(now = new Date()): Promise<{ purged: number }> {
+  const cutoff = new Date(now.getTime() - WEBHOOK_DELIVERY_RETENTION_DAYS * 24 * 60 * 60 * 1000);
+  const { count } = await prisma.webhookDelivery.deleteMany({ where: { receivedAt: { lt: cutoff } } });
+  return { purged: count };
+}
+
+/** The processors this build runs, by queue; the worker starts one BullMQ worker for each. */
+export const processors: { [N in QueueName]?: Processor<N> } = {
+  housekeeping: async (job) => {
+    switch (job.data.task) {
+      case "purge-webhook-deliveries":
+        return purgeWebhookDeliveries();
+    }
+  },
+};
+
+/** Recurring jobs that belong to no shop, upserted at every worker start (never duplicated). */
+export const globalSchedules: Array<{ queue: QueueName; id: string; pattern: string; data: JobPayloads[QueueName] }> = [
+  {
+    queue: "housekeeping",
+    id: "global:purge-webhook-deliveries",
+    pattern: "17 3 * * *",
+    data: { task: "purge-webhook-deliveries" },
+  },
+];

@@ -1,0 +1,58 @@
+// `npm run worker`: runs every queue this build has processors for, until SIGTERM/SIGINT, then
+// lets running jobs finish and closes. Queues live in Redis (REDIS_URL) or PostgreSQL.
+import { Worker } from "bullmq";
+
+import { resolveDatabase, type LocalPostgres } from "#app/db/local-postgres.server.ts";
+import { migrateIfNeeded } from "#app/db/migrations.server.ts";
+
+export async function startWorker(options: { concurrency?: number; log?: (line: string) => void } = {}) {
+  const log = options.log ?? ((line: string) => process.stdout.write(`[worker] ${line}\n`));
+  const { closeQueues, getQueue, queueRuntime } = await import("#app/jobs/queues.server.ts");
+  const { globalSchedules, processors } = await import("#app/jobs/processors.server.ts");
+  const runtime = queueRuntime();
+
+  for (const schedule of globalSchedules) {
+    await getQueue(schedule.queue).upsertJobScheduler(
+      schedule.id,
+      { pattern: schedule.pattern, tz: "UTC" },
+      { name: schedule.id, data: schedule.data as never },
+    );
+  }
+
+  const workers = Object.entries(processors).map(([name, processor]) => {
+    const opts = { ...runtime.options, concurrency: options.concurrency ?? 4 };
+    const worker = runtime.backend
+      ? new Worker(name, processor as never, opts, runtime.backend as never)
+      : new Worker(name, processor as never, opts);
+    worker.on("failed", (job, error) => log(`${name} job ${job?.id ?? "?"} failed: ${error.message}`));
+    return worker;
+  });
+  log(`processing ${workers.map((worker) => worker.name).join(", ")} on ${runtime.kind}`);
+
+  return async function close() {
+    await Promise.all(workers.map((worker) => worker.close()));
+    await closeQueues();
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  let close: (() => Promise<void>) | undefined;
+  let database: LocalPostgres | undefined;
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    process.stdout.write(`[worker] ${signal}: finishing running jobs, then closing\n`);
+    await close?.();
+    await globalThis.__crosschannelPrisma?.$disconnect();
+    await database?.stop();
+    process.exit(0);
+  };
+  // Installed first, so a signal during start-up is handled the same way.
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  database = await resolveDatabase();
+  await migrateIfNeeded(database.url, { quiet: true });
+  close = await startWorker();
+  if (closing) await close();
+}
