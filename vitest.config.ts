@@ -11,9 +11,28 @@ export default defineConfig({
           include: ["app/**/*.test.{ts,tsx}", "tests/integration/**/*.test.{ts,tsx}"],
           environment: "node",
           globalSetup: ["tests/support/global-database.ts"],
-          setupFiles: ["tests/support/worker-database.ts"],
+          setupFiles: ["tests/support/worker-database.ts", "tests/support/reset-database.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          env: {
+            NODE_ENV: "test",
+            // The values Shopify's test helpers sign with (@shopify/shopify-api/test-helpers).
+            SHOPIFY_API_KEY: "testApiKey",
+            SHOPIFY_API_SECRET: "testApiSecretKey",
+            SHOPIFY_APP_URL: "https://my-test-app.myshopify.io",
+            SCOPES: "read_orders,read_products,read_inventory",
+          },
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["tests/e2e/**/*.test.{ts,tsx}"],
+          environment: "node",
+          globalSetup: ["tests/support/global-database.ts"],
+          setupFiles: ["tests/support/worker-database.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
           env: {
             NODE_ENV: "test",
             // The values Shopify's test helpers sign with (@shopify/shopify-api/test-helpers).

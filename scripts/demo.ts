@@ -55,7 +55,10 @@ const env: NodeJS.ProcessEnv = {
 
 if (process.env.CROSSCHANNEL_DEMO_SKIP_BUILD !== "1") {
   log("Building the app…");
-  const code = await run(require.resolve("@remix-run/dev/dist/cli.js"), ["vite:build"], { ...env, NODE_ENV: "production" });
+  const code = await run(require.resolve("@remix-run/dev/dist/cli.js"), ["vite:build"], {
+    ...env,
+    NODE_ENV: "production",
+  });
   if (code !== 0) {
     await database.stop();
     process.exit(code);

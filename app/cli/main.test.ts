@@ -31,7 +31,16 @@ describe("npm run cli", () => {
   });
 
   it("rejects a bad time zone with what was wrong and what to do, and stores nothing", async () => {
-    const result = await cli("shops", "add", "--shop", "acme.myshopify.com", "--timezone", "Mars/Olympus", "--currency", "USD");
+    const result = await cli(
+      "shops",
+      "add",
+      "--shop",
+      "acme.myshopify.com",
+      "--timezone",
+      "Mars/Olympus",
+      "--currency",
+      "USD",
+    );
     expect(result.code).toBe(2);
     expect(result.err).toContain('--timezone must be an IANA time zone such as "America/Toronto"');
     const listed = await cli("shops", "list", "--json");
@@ -39,13 +48,31 @@ describe("npm run cli", () => {
   });
 
   it("rejects a bad currency", async () => {
-    const result = await cli("shops", "add", "--shop", "acme.myshopify.com", "--timezone", "UTC", "--currency", "DOLLARS");
+    const result = await cli(
+      "shops",
+      "add",
+      "--shop",
+      "acme.myshopify.com",
+      "--timezone",
+      "UTC",
+      "--currency",
+      "DOLLARS",
+    );
     expect(result.code).toBe(2);
     expect(result.err).toContain("--currency must be an ISO 4217 currency code");
   });
 
   it("adds a local shop, normalises its currency, and lists it; adding again updates it", async () => {
-    const added = await cli("shops", "add", "--shop", "Acme.myshopify.com", "--timezone", "America/Toronto", "--currency", "cad");
+    const added = await cli(
+      "shops",
+      "add",
+      "--shop",
+      "Acme.myshopify.com",
+      "--timezone",
+      "America/Toronto",
+      "--currency",
+      "cad",
+    );
     expect(added.code).toBe(0);
     await cli("shops", "add", "--shop", "acme.myshopify.com", "--timezone", "Europe/Berlin", "--currency", "EUR");
     const listed = await cli("shops", "list", "--json");
@@ -68,7 +95,15 @@ describe("npm run cli", () => {
   });
 
   it("says which file could not be read for --config", async () => {
-    const result = await cli("connect", "--shop", "acme.myshopify.com", "--channel", "amazon", "--config", "/nonexistent/amazon.json");
+    const result = await cli(
+      "connect",
+      "--shop",
+      "acme.myshopify.com",
+      "--channel",
+      "amazon",
+      "--config",
+      "/nonexistent/amazon.json",
+    );
     expect(result.code).toBe(2);
     expect(result.err).toContain("--config: cannot read /nonexistent/amazon.json (ENOENT)");
   });

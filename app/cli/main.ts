@@ -69,7 +69,12 @@ export async function runCli(
   }
   let values: CommandContext["values"];
   try {
-    const parsed = parseArgs({ args: command.rest, options: command.spec.options, strict: true, allowPositionals: false });
+    const parsed = parseArgs({
+      args: command.rest,
+      options: command.spec.options,
+      strict: true,
+      allowPositionals: false,
+    });
     values = parsed.values as CommandContext["values"];
   } catch (error) {
     io.err(`${command.name}: ${(error as Error).message}\n`);

@@ -79,9 +79,7 @@ export function getQueue<N extends QueueName>(name: N): Queue<JobPayloads[N]> {
   let queue = queues.get(name);
   if (!queue) {
     const { options, backend } = queueRuntime();
-    queue = backend
-      ? new Queue(name, { ...options }, backend as never)
-      : new Queue(name, { ...options });
+    queue = backend ? new Queue(name, { ...options }, backend as never) : new Queue(name, { ...options });
     queues.set(name, queue);
   }
   return queue as unknown as Queue<JobPayloads[N]>;

@@ -20,7 +20,7 @@ export default function Overview() {
             <Card>
               <EmptyState
                 heading="Connect your sales channels"
-                image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
+                image="/empty-state-channels.svg"
               >
                 <p>
                   Crosschannel shows {overview.shop.name}&apos;s sales, fees, profit and inventory from Shopify, Amazon
@@ -29,7 +29,10 @@ export default function Overview() {
                 </p>
                 <Box paddingBlockStart="300">
                   <Text as="p" tone="subdued">
-                    From a terminal: <code>npm run cli -- connect --shop {overview.shop.domain} --channel amazon --config amazon.json</code>
+                    From a terminal:{" "}
+                    <code>
+                      npm run cli -- connect --shop {overview.shop.domain} --channel amazon --config amazon.json
+                    </code>
                   </Text>
                 </Box>
               </EmptyState>

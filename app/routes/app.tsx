@@ -1,13 +1,17 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
-import { boundary } from "@shopify/shopify-app-remix/server";
+import { Frame, Navigation } from "@shopify/polaris";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
+import { boundary } from "@shopify/shopify-app-remix/server";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 
 import { requireShop, standaloneShop } from "#app/services/auth.server.ts";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
+
+/** The app's pages, shown in Shopify admin's navigation (NavMenu) or, standalone, in Polaris'. */
+const PAGES = [{ url: "/app", label: "Overview" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -19,15 +23,36 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export default function AppLayout() {
-  const { apiKey, embedded } = useLoaderData<typeof loader>();
+  const { apiKey, embedded, shop } = useLoaderData<typeof loader>();
+  const location = useLocation();
+  if (embedded) {
+    return (
+      <AppProvider isEmbeddedApp apiKey={apiKey}>
+        <NavMenu>
+          {PAGES.map((page, index) => (
+            <Link key={page.url} to={page.url} rel={index === 0 ? "home" : undefined}>
+              {page.label}
+            </Link>
+          ))}
+        </NavMenu>
+        <Outlet />
+      </AppProvider>
+    );
+  }
   return (
-    <AppProvider isEmbeddedApp={embedded} apiKey={apiKey}>
-      <NavMenu>
-        <Link to="/app" rel="home">
-          Overview
-        </Link>
-      </NavMenu>
-      <Outlet />
+    <AppProvider isEmbeddedApp={false} apiKey={apiKey}>
+      <Frame
+        navigation={
+          <Navigation location={location.pathname}>
+            <Navigation.Section
+              title={shop.name}
+              items={PAGES.map((page) => ({ ...page, exactMatch: true }))}
+            />
+          </Navigation>
+        }
+      >
+        <Outlet />
+      </Frame>
     </AppProvider>
   );
 }

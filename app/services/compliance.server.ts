@@ -8,7 +8,10 @@ import { audit, findShop } from "#app/services/shops.server.ts";
 
 const CustomerPayload = z.object({
   shop_domain: z.string(),
-  customer: z.object({ id: z.union([z.number(), z.string()]) }).partial().optional(),
+  customer: z
+    .object({ id: z.union([z.number(), z.string()]) })
+    .partial()
+    .optional(),
 });
 
 const DataRequestPayload = CustomerPayload.extend({

@@ -11,7 +11,9 @@ const CONNECTORS: Partial<Record<Channel, { displayName: string }>> = {};
 export function connectorFor(channel: Channel) {
   const connector = CONNECTORS[channel];
   if (!connector) {
-    throw new Error(`The ${channel} connector is not included in this build yet, so ${channel} cannot be connected or synced.`);
+    throw new Error(
+      `The ${channel} connector is not included in this build yet, so ${channel} cannot be connected or synced.`,
+    );
   }
   return connector;
 }

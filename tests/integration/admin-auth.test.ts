@@ -1,6 +1,13 @@
 import "../support/mock-shopify.ts";
 
-import { API_KEY, API_SECRET_KEY, RequestType, setUpValidRequest, TEST_SHOP, TEST_SHOP_NAME } from "@shopify/shopify-api/test-helpers";
+import {
+  API_KEY,
+  API_SECRET_KEY,
+  RequestType,
+  setUpValidRequest,
+  TEST_SHOP,
+  TEST_SHOP_NAME,
+} from "@shopify/shopify-api/test-helpers";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { describe, expect, it } from "vitest";
 

@@ -24,14 +24,27 @@ describe("migrations", () => {
   it("apply to an empty database and leave no drift from schema.prisma", async () => {
     await withEmptyDatabase(`crosschannel_migrations_${process.env.VITEST_POOL_ID ?? "0"}`, async (url) => {
       const deploy = await runPrismaOrThrow(["migrate", "deploy"], { databaseUrl: url, quiet: true });
-      expect(deploy).toMatch(/migrations? have been successfully applied|All migrations have been successfully applied/);
+      expect(deploy).toMatch(
+        /migrations? have been successfully applied|All migrations have been successfully applied/,
+      );
 
       const client = new pg.Client({ connectionString: url });
       await client.connect();
-      const tables = await client.query<{ tablename: string }>("select tablename from pg_tables where schemaname = 'public'");
+      const tables = await client.query<{ tablename: string }>(
+        "select tablename from pg_tables where schemaname = 'public'",
+      );
       await client.end();
       expect(tables.rows.map((row) => row.tablename)).toEqual(
-        expect.arrayContaining(["Shop", "Session", "Order", "OrderLine", "Refund", "FeeEvent", "DailyRollup", "AuditLog"]),
+        expect.arrayContaining([
+          "Shop",
+          "Session",
+          "Order",
+          "OrderLine",
+          "Refund",
+          "FeeEvent",
+          "DailyRollup",
+          "AuditLog",
+        ]),
       );
 
       // The migrations folder and the schema must describe the same database.

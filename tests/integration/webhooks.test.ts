@@ -25,9 +25,15 @@ describe("webhooks", () => {
 
     const response = await callAction(
       complianceAction,
-      webhookRequest("/webhooks/compliance", "shop/redact", TEST_SHOP, { shop_id: 1, shop_domain: TEST_SHOP }, {
-        badHmac: true,
-      }),
+      webhookRequest(
+        "/webhooks/compliance",
+        "shop/redact",
+        TEST_SHOP,
+        { shop_id: 1, shop_domain: TEST_SHOP },
+        {
+          badHmac: true,
+        },
+      ),
     );
 
     expect(response.status).toBe(401);
@@ -43,8 +49,14 @@ describe("webhooks", () => {
     const keptBefore = await rowCounts(kept.shop.id);
 
     const body = { shop_id: 1, shop_domain: TEST_SHOP };
-    const first = await callAction(complianceAction, webhookRequest("/webhooks/compliance", "shop/redact", TEST_SHOP, body, { webhookId: "same" }));
-    const again = await callAction(complianceAction, webhookRequest("/webhooks/compliance", "shop/redact", TEST_SHOP, body, { webhookId: "same" }));
+    const first = await callAction(
+      complianceAction,
+      webhookRequest("/webhooks/compliance", "shop/redact", TEST_SHOP, body, { webhookId: "same" }),
+    );
+    const again = await callAction(
+      complianceAction,
+      webhookRequest("/webhooks/compliance", "shop/redact", TEST_SHOP, body, { webhookId: "same" }),
+    );
 
     expect(first.status).toBe(200);
     expect(again.status).toBe(200);
@@ -61,10 +73,14 @@ describe("webhooks", () => {
     await storeOfflineSession(TEST_SHOP);
     const sync = getQueue("sync");
     for (const target of [shop, other.shop]) {
-      await sync.upsertJobScheduler(`${shopJobPrefix(target.id)}conn:orders`, { every: 60_000 }, {
-        name: "sync",
-        data: { shopId: target.id, connectionId: "conn", stream: "orders", mode: "incremental" },
-      });
+      await sync.upsertJobScheduler(
+        `${shopJobPrefix(target.id)}conn:orders`,
+        { every: 60_000 },
+        {
+          name: "sync",
+          data: { shopId: target.id, connectionId: "conn", stream: "orders", mode: "incremental" },
+        },
+      );
     }
 
     for (let delivery = 0; delivery < 2; delivery += 1) {
@@ -88,7 +104,10 @@ describe("webhooks", () => {
 
   it("GIVEN a customers/data_request delivered twice THEN one request is recorded with the orders held and no personal data", async () => {
     const { shop, order } = await createShopWithData(TEST_SHOP);
-    await prisma.order.update({ where: { id: order.id }, data: { channel: "shopify", externalId: "gid://shopify/Order/4242" } });
+    await prisma.order.update({
+      where: { id: order.id },
+      data: { channel: "shopify", externalId: "gid://shopify/Order/4242" },
+    });
     const body = {
       shop_id: 1,
       shop_domain: TEST_SHOP,
@@ -98,7 +117,10 @@ describe("webhooks", () => {
     };
 
     for (let delivery = 0; delivery < 2; delivery += 1) {
-      const response = await callAction(complianceAction, webhookRequest("/webhooks/compliance", "customers/data_request", TEST_SHOP, body));
+      const response = await callAction(
+        complianceAction,
+        webhookRequest("/webhooks/compliance", "customers/data_request", TEST_SHOP, body),
+      );
       expect(response.status).toBe(200);
     }
 
@@ -136,7 +158,9 @@ describe("webhooks", () => {
       }),
     );
     expect(response.status).toBe(200);
-    expect((await prisma.session.findUniqueOrThrow({ where: { id: session.id } })).scope).toBe("read_orders,read_inventory");
+    expect((await prisma.session.findUniqueOrThrow({ where: { id: session.id } })).scope).toBe(
+      "read_orders,read_inventory",
+    );
     expect((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).scopes).toBe("read_orders,read_inventory");
   });
 });

@@ -42,7 +42,12 @@ describe.each<QueueBackendKind>(["postgres", "redis"])("worker on %s", (kind) =>
       const shop = await prisma.shop.create({ data: { domain: "a.myshopify.com", timezone: "UTC", currency: "USD" } });
       await prisma.webhookDelivery.createMany({
         data: [
-          { shopId: shop.id, webhookId: "old", topic: "orders/create", receivedAt: new Date(Date.now() - 40 * 86_400_000) },
+          {
+            shopId: shop.id,
+            webhookId: "old",
+            topic: "orders/create",
+            receivedAt: new Date(Date.now() - 40 * 86_400_000),
+          },
           { shopId: shop.id, webhookId: "new", topic: "orders/create" },
         ],
       });
@@ -99,4 +104,3 @@ describe("npm run worker", () => {
     expect(code).toBe(0);
   }, 60_000);
 });
-

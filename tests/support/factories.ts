@@ -88,7 +88,14 @@ export async function createShopWithData(domain: string) {
     data: { shopId: shop.id, day: new Date("2026-03-01"), channel: "amazon", sku: "SKU-1", currency: "CAD", orders: 1 },
   });
   await prisma.alert.create({
-    data: { shopId: shop.id, kind: "low_stock", severity: "warning", dedupeKey: "low:SKU-1", title: "Low", body: "Low" },
+    data: {
+      shopId: shop.id,
+      kind: "low_stock",
+      severity: "warning",
+      dedupeKey: "low:SKU-1",
+      title: "Low",
+      body: "Low",
+    },
   });
   await prisma.auditLog.create({ data: { shopId: shop.id, actor: "test", action: "seed" } });
   return { shop, connection, product, order };

@@ -12,10 +12,10 @@ declare module "vitest" {
   export interface ProvidedContext {
     databaseServerUrl: string;
     databaseTemplate: string;
+    databasePrefix: string;
   }
 }
 
-export const TEMPLATE_DATABASE = "crosschannel_test_template";
 
 function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -34,12 +34,20 @@ function freePort(): Promise<number> {
  * gets its own copy of the template (tests/support/worker-database.ts).
  */
 export default async function setup(project: TestProject) {
+  // Per project: two projects may share one server (DATABASE_URL) and must not share databases.
+  const prefix = `crosschannel_test_${project.name.replace(/[^a-z0-9]/gi, "_").toLowerCase()}`;
+  const TEMPLATE_DATABASE = `${prefix}_template`;
   let stop = async () => undefined as void;
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     await import("node:fs/promises").then((fs) => fs.mkdir(resolve(".data"), { recursive: true }));
     const dataDir = await mkdtemp(join(resolve(".data"), "test-"));
-    const local = await startLocalPostgres({ dataDir, port: await freePort(), persistent: false, database: "postgres" });
+    const local = await startLocalPostgres({
+      dataDir,
+      port: await freePort(),
+      persistent: false,
+      database: "postgres",
+    });
     serverUrl = local.url;
     stop = async () => {
       await local.stop();
@@ -58,5 +66,6 @@ export default async function setup(project: TestProject) {
 
   project.provide("databaseServerUrl", serverUrl);
   project.provide("databaseTemplate", TEMPLATE_DATABASE);
+  project.provide("databasePrefix", prefix);
   return stop;
 }

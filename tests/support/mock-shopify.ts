@@ -1,9 +1,11 @@
 import { vi } from "vitest";
 
+import type * as ShopifyServer from "#app/shopify.server.ts";
+
 // Replaces the app's Shopify instance with one built from Shopify's own testConfig(), on the
 // real database. Import this file first in a test that exercises routes.
 vi.mock("#app/shopify.server.ts", async (importOriginal) => {
-  const original = await importOriginal<typeof import("#app/shopify.server.ts")>();
+  const original = await importOriginal<typeof ShopifyServer>();
   const { testShopifyConfig } = await import("./shopify.ts");
   const app = original.createShopifyApp(testShopifyConfig());
   return {

@@ -21,9 +21,13 @@ export async function startRedis(): Promise<{ url: string; stop: () => Promise<v
     throw new Error("redis-server is not installed: `apt-get install -y redis-server` (as .ci/run does).");
   }
   const port = await freePort();
-  const child: ChildProcess = spawn(REDIS_SERVER, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    REDIS_SERVER,
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("redis-server did not start within 10 s")), 10_000);
     child.stdout?.on("data", (chunk: Buffer) => {

@@ -62,10 +62,7 @@ export function webhookRequest(
 }
 
 /** Calls a route action and turns a thrown Response (how Shopify's library rejects) into the result. */
-export async function callAction(
-  action: (args: ActionFunctionArgs) => unknown,
-  request: Request,
-): Promise<Response> {
+export async function callAction(action: (args: ActionFunctionArgs) => unknown, request: Request): Promise<Response> {
   try {
     const result = await action({ request, params: {}, context: {} });
     return result instanceof Response ? result : Response.json(result);

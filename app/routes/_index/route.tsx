@@ -19,8 +19,8 @@ export default function Landing() {
     <main style={{ fontFamily: "Inter, system-ui, sans-serif", maxWidth: 640, margin: "4rem auto", padding: "0 1rem" }}>
       <h1>Crosschannel</h1>
       <p>
-        Your Shopify, Amazon and Best Buy Marketplace sales, fees, profit and inventory in one place, with forecasts
-        and alerts, inside Shopify admin.
+        Your Shopify, Amazon and Best Buy Marketplace sales, fees, profit and inventory in one place, with forecasts and
+        alerts, inside Shopify admin.
       </p>
       {showForm && (
         <Form method="post" action="/auth/login">

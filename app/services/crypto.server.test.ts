@@ -1,0 +1,36 @@
+import { randomBytes } from "node:crypto";
+
+import { describe, expect, it } from "vitest";
+
+import { decryptJson, encryptJson, parseKey } from "./crypto.server.ts";
+
+const key = parseKey(randomBytes(32).toString("base64"));
+const secret = { refreshToken: "Atzr|IwEBIsecret-value", clientSecret: "amzn1.oa2-cs.v1.abc" };
+
+describe("credentials encryption", () => {
+  it("round-trips and never contains the plaintext", () => {
+    const { ciphertext, keyId } = encryptJson(secret, key);
+    expect(ciphertext.toString("latin1")).not.toContain("secret-value");
+    expect(decryptJson(ciphertext, keyId, [key])).toEqual(secret);
+  });
+
+  it("uses a fresh IV each time", () => {
+    expect(encryptJson(secret, key).ciphertext.equals(encryptJson(secret, key).ciphertext)).toBe(false);
+  });
+
+  it("refuses a tampered ciphertext", () => {
+    const { ciphertext, keyId } = encryptJson(secret, key);
+    ciphertext[ciphertext.length - 1]! ^= 0xff;
+    expect(() => decryptJson(ciphertext, keyId, [key])).toThrow();
+  });
+
+  it("names the missing key when a row was encrypted with a key that is not configured", () => {
+    const other = parseKey(randomBytes(32).toString("base64"));
+    const { ciphertext, keyId } = encryptJson(secret, other);
+    expect(() => decryptJson(ciphertext, keyId, [key])).toThrow(`key ${other.id}, which is not configured`);
+  });
+
+  it("explains a key of the wrong size", () => {
+    expect(() => parseKey(Buffer.from("short").toString("base64"))).toThrow("must be 32 random bytes in base64");
+  });
+});

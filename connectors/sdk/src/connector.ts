@@ -1,0 +1,211 @@
+/**
+ * The connector contract: one `defineConnector` call per channel.
+ *
+ * A connector validates its settings with zod, proves its credentials with `check`,
+ * and offers up to four streams. Each stream reads pages of raw channel records with
+ * the checkpoint to resume from after that page, and normalizes one raw record at a
+ * time so that a single bad record can be quarantined without failing the run.
+ */
+import type { z } from "zod";
+import { ConfigError } from "./errors.ts";
+import type { HttpClient, HttpClientOptions } from "./http/client.ts";
+import { STREAM_MODELS, STREAM_NAMES, type StreamName, type StreamRecord } from "./models.ts";
+import type { Clock } from "./time.ts";
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Everything a connector may use at run time; nothing else from the host leaks in. */
+export interface ConnectorContext<Config = unknown, Credentials = unknown> {
+  readonly connectorId: string;
+  readonly config: Config;
+  readonly credentials: Credentials;
+  /** Aborted when the run is cancelled; pass it to anything long-running. */
+  readonly signal: AbortSignal;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** An HTTP client bound to this run's call budget, counters, clock, cancellation and secrets. */
+  http(options: HttpClientOptions): HttpClient;
+}
+
+/** One page read from the channel plus the checkpoint that resumes right after it. */
+export interface Page<Raw, Checkpoint> {
+  records: readonly Raw[];
+  checkpoint: Checkpoint;
+}
+
+export interface Schedule {
+  /** How often the app should run the stream by default. */
+  everyMinutes: number;
+}
+
+export interface StreamDefinition<S extends StreamName, Config, Credentials, Raw, Checkpoint extends JsonValue> {
+  /**
+   * Record model; defaults to the stream's normalized model (`orders` -> `ChannelOrder`, ...).
+   * Override only to be stricter, e.g. `ChannelOrder.refine(...)`; the output type cannot change.
+   */
+  model?: z.ZodType<StreamRecord<S>>;
+  /** Field(s) identifying a record within the connection; the sink upserts on them. */
+  primaryKey: readonly [keyof StreamRecord<S> & string, ...(keyof StreamRecord<S> & string)[]];
+  /** Field whose value only grows as records change; what the checkpoint tracks. */
+  cursorField: keyof StreamRecord<S> & string;
+  defaultSchedule: Schedule;
+  /** Shape of the checkpoint; stored checkpoints are validated against it before reading. */
+  checkpointSchema: z.ZodType<Checkpoint>;
+  /** Checkpoint of a first run that starts at `since` (UTC ISO). */
+  startCheckpoint(since: string): Checkpoint;
+  /**
+   * Yields pages in cursor order. Each page's checkpoint must resume exactly after the
+   * page: re-reading from it never repeats a record and never skips one.
+   */
+  read(ctx: ConnectorContext<Config, Credentials>, checkpoint: Checkpoint): AsyncIterable<Page<Raw, Checkpoint>>;
+  /** Maps one raw record to the normalized model; throw (or return garbage) and it is quarantined. */
+  normalize(raw: Raw, ctx: ConnectorContext<Config, Credentials>): StreamRecord<S>;
+}
+
+export interface UnsupportedStream {
+  supported: false;
+  /** Why the channel cannot offer this stream, shown to merchants and engineers. */
+  reason: string;
+}
+
+/** Declares that the channel does not offer a stream. */
+export function notSupported(reason: string): UnsupportedStream {
+  if (reason.trim() === "") throw new TypeError("notSupported() needs a reason");
+  return { supported: false, reason };
+}
+
+export interface CheckResult {
+  /** Human-readable account the credentials belong to ("Acme seller 1234"). */
+  accountName?: string;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw records and checkpoints are connector-private */
+export type StreamDefinitions<Config, Credentials> = {
+  [S in StreamName]: StreamDefinition<S, Config, Credentials, any, any> | UnsupportedStream;
+};
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+export interface ConnectorDefinition<ConfigSchema extends z.ZodType, CredentialsSchema extends z.ZodType> {
+  /** Stable lowercase id stored with every record ("amazon", "bestbuy", "acme"). */
+  id: string;
+  displayName: string;
+  configSchema: ConfigSchema;
+  credentialsSchema: CredentialsSchema;
+  /** Proves that config + credentials work with one cheap call; throws when they do not. */
+  check(ctx: ConnectorContext<z.output<ConfigSchema>, z.output<CredentialsSchema>>): Promise<CheckResult | void>;
+  streams: StreamDefinitions<z.output<ConfigSchema>, z.output<CredentialsSchema>>;
+}
+
+/** A supported stream as the engine sees it: the definition plus its name and model. */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type ResolvedStream<Config = any, Credentials = any, S extends StreamName = StreamName> = StreamDefinition<
+  S,
+  Config,
+  Credentials,
+  any,
+  any
+> & {
+  supported: true;
+  name: S;
+  model: z.ZodType<StreamRecord<S>>;
+};
+
+export interface Connector<Config = any, Credentials = any> {
+  readonly id: string;
+  readonly displayName: string;
+  readonly configSchema: z.ZodType<Config>;
+  readonly credentialsSchema: z.ZodType<Credentials>;
+  check(ctx: ConnectorContext<Config, Credentials>): Promise<CheckResult | void>;
+  readonly streams: Readonly<{ [S in StreamName]: ResolvedStream<Config, Credentials, S> | UnsupportedStream }>;
+  /** Names of the streams this connector offers. */
+  readonly supportedStreams: readonly StreamName[];
+  /** Returns the stream or throws if the connector does not offer it. */
+  stream<S extends StreamName>(name: S): ResolvedStream<Config, Credentials, S>;
+  /** Validates settings; throws `ConfigError` naming each bad field. */
+  parseConfig(input: unknown): Config;
+  /** Validates credentials; throws `ConfigError` naming each bad field (never its value). */
+  parseCredentials(input: unknown): Credentials;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+const ID_PATTERN = /^[a-z][a-z0-9_-]{1,39}$/;
+
+export function defineConnector<ConfigSchema extends z.ZodType, CredentialsSchema extends z.ZodType>(
+  definition: ConnectorDefinition<ConfigSchema, CredentialsSchema>,
+): Connector<z.output<ConfigSchema>, z.output<CredentialsSchema>> {
+  type Config = z.output<ConfigSchema>;
+  type Credentials = z.output<CredentialsSchema>;
+  const { id } = definition;
+  if (!ID_PATTERN.test(id)) throw new TypeError(`Connector id "${id}" must match ${ID_PATTERN}`);
+
+  const streams = {} as Record<StreamName, ResolvedStream<Config, Credentials> | UnsupportedStream>;
+  for (const name of STREAM_NAMES) {
+    const stream = definition.streams[name];
+    if (stream === undefined) {
+      throw new TypeError(
+        `Connector "${id}" must declare stream "${name}" (use notSupported(reason) if the channel lacks it)`,
+      );
+    }
+    if ("supported" in stream && stream.supported === false) {
+      streams[name] = stream;
+      continue;
+    }
+    const defined = stream as StreamDefinition<StreamName, Config, Credentials, unknown, JsonValue>;
+    const model = defined.model ?? STREAM_MODELS[name];
+    const fields = Object.keys(modelShape(model));
+    for (const key of [...defined.primaryKey, defined.cursorField]) {
+      if (!fields.includes(key)) throw new TypeError(`Stream "${id}.${name}" refers to unknown field "${key}"`);
+    }
+    if (!(defined.defaultSchedule.everyMinutes > 0)) {
+      throw new TypeError(`Stream "${id}.${name}" needs a positive defaultSchedule.everyMinutes`);
+    }
+    streams[name] = { ...defined, supported: true, name, model };
+  }
+
+  const supportedStreams = STREAM_NAMES.filter((name) => streams[name].supported !== false);
+  const parse = <T>(schema: z.ZodType<T>, section: "config" | "credentials", input: unknown): T => {
+    const result = schema.safeParse(input);
+    if (!result.success) throw ConfigError.fromZod(id, section, result.error);
+    return result.data;
+  };
+
+  return Object.freeze({
+    id,
+    displayName: definition.displayName,
+    configSchema: definition.configSchema as z.ZodType<Config>,
+    credentialsSchema: definition.credentialsSchema as z.ZodType<Credentials>,
+    check: (ctx: ConnectorContext<Config, Credentials>) => definition.check(ctx),
+    // Each key was resolved from the definition under the same key, so the mapped type holds.
+    streams: Object.freeze(streams) as Connector<Config, Credentials>["streams"],
+    supportedStreams,
+    stream<S extends StreamName>(name: S) {
+      const stream = streams[name];
+      if (stream === undefined || stream.supported === false) {
+        const reason = stream?.supported === false ? `: ${stream.reason}` : "";
+        throw new TypeError(`Connector "${id}" does not offer stream "${name}"${reason}`);
+      }
+      // The definition under key S was validated as stream S above.
+      return stream as unknown as ResolvedStream<Config, Credentials, S>;
+    },
+    parseConfig: (input: unknown) => parse(definition.configSchema as z.ZodType<Config>, "config", input),
+    parseCredentials: (input: unknown) =>
+      parse(definition.credentialsSchema as z.ZodType<Credentials>, "credentials", input),
+  });
+}
+
+/** Field names of an object model, looking through refinements. */
+export function modelShape(model: z.ZodType): Record<string, unknown> {
+  const candidate = model as unknown as { shape?: Record<string, unknown>; def?: { in?: z.ZodType } };
+  if (candidate.shape) return candidate.shape;
+  if (candidate.def?.in) return modelShape(candidate.def.in);
+  return {};
+}

@@ -1,0 +1,361 @@
+/**
+ * HTTP toolkit shared by every connector: per-operation token buckets, Retry-After and
+ * jittered exponential backoff, timeouts, bounded retries, a per-run call budget,
+ * counters, and redacted structured errors.
+ */
+import { ConnectorHttpError, type HttpErrorKind } from "../errors.ts";
+import { redactText, redactUrl } from "../redact.ts";
+import { systemClock, type Clock } from "../time.ts";
+import { TokenBucket, assertRateLimit, type RateLimit } from "./token-bucket.ts";
+
+export type { RateLimit } from "./token-bucket.ts";
+
+export interface BackoffPolicy {
+  /** Ceiling of the first retry's delay; doubles per attempt ("full jitter"). */
+  initialMs: number;
+  maxMs: number;
+}
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  /** Documented limits per operation name; calls to an unlisted operation use `defaultRateLimit`. */
+  rateLimits?: Record<string, RateLimit>;
+  defaultRateLimit?: RateLimit;
+  /** Sent with every request (auth headers belong here; they are redacted in errors). */
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  /** Retries after the first attempt, for 429, 5xx, timeouts and network errors. */
+  maxRetries?: number;
+  backoff?: BackoffPolicy;
+  /** A Retry-After longer than this fails the call instead of parking the run. */
+  maxRetryAfterMs?: number;
+  /** Literal values to scrub from errors (the engine adds every credential value). */
+  secrets?: readonly string[];
+}
+
+/** Run-scoped plumbing the engine injects; standalone clients get sensible defaults. */
+export interface HttpRuntime {
+  clock?: Clock;
+  signal?: AbortSignal;
+  budget?: CallBudget;
+  stats?: HttpStats;
+  /** Uniform [0, 1) source for jitter; inject a seeded one for reproducible tests. */
+  random?: () => number;
+}
+
+export interface HttpRequest {
+  /** Operation name as the channel documents it ("getOrders"); selects the token bucket. */
+  operation: string;
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Path relative to baseUrl, or an absolute URL (next-page links). */
+  path: string;
+  query?: Record<string, string | number | boolean | null | undefined>;
+  headers?: Record<string, string>;
+  /** JSON-serialized when not a string. */
+  body?: unknown;
+}
+
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+  bytes: number;
+}
+
+export interface OperationStats {
+  calls: number;
+  throttled: number;
+  retried: number;
+}
+
+/** Counters of one run (or one client when used standalone). */
+export class HttpStats {
+  calls = 0;
+  throttled = 0;
+  retried = 0;
+  timeouts = 0;
+  failures = 0;
+  /** Response body bytes received, after decompression. */
+  bytes = 0;
+  /** Milliseconds spent waiting for rate-limit tokens and Retry-After. */
+  rateLimitWaitMs = 0;
+  readonly byOperation = new Map<string, OperationStats>();
+
+  operation(name: string): OperationStats {
+    let entry = this.byOperation.get(name);
+    if (!entry) {
+      entry = { calls: 0, throttled: 0, retried: 0 };
+      this.byOperation.set(name, entry);
+    }
+    return entry;
+  }
+
+  snapshot(): HttpStatsSnapshot {
+    return {
+      calls: this.calls,
+      throttled: this.throttled,
+      retried: this.retried,
+      timeouts: this.timeouts,
+      failures: this.failures,
+      bytes: this.bytes,
+      rateLimitWaitMs: this.rateLimitWaitMs,
+      byOperation: Object.fromEntries([...this.byOperation].map(([name, stats]) => [name, { ...stats }])),
+    };
+  }
+}
+
+export interface HttpStatsSnapshot {
+  calls: number;
+  throttled: number;
+  retried: number;
+  timeouts: number;
+  failures: number;
+  bytes: number;
+  rateLimitWaitMs: number;
+  byOperation: Record<string, OperationStats>;
+}
+
+/** Maximum number of HTTP attempts (retries included) a run may make. */
+export class CallBudget {
+  readonly limit: number;
+  #used = 0;
+
+  constructor(limit: number = Number.POSITIVE_INFINITY) {
+    if (!(limit >= 0)) throw new RangeError(`Call budget must be >= 0, got ${limit}`);
+    this.limit = limit;
+  }
+
+  get used(): number {
+    return this.#used;
+  }
+
+  get remaining(): number {
+    return this.limit - this.#used;
+  }
+
+  /** Takes one call; false when the budget is spent. */
+  tryTake(): boolean {
+    if (this.#used >= this.limit) return false;
+    this.#used += 1;
+    return true;
+  }
+}
+
+const DEFAULTS = {
+  timeoutMs: 30_000,
+  maxRetries: 5,
+  backoff: { initialMs: 500, maxMs: 30_000 },
+  maxRetryAfterMs: 5 * 60_000,
+  defaultRateLimit: { ratePerSecond: 5, burst: 10 },
+} as const;
+
+const MAX_ERROR_BODY = 4_096;
+
+export class HttpClient {
+  readonly stats: HttpStats;
+  readonly budget: CallBudget;
+  readonly #options: Required<Omit<HttpClientOptions, "headers" | "rateLimits" | "secrets">> & {
+    headers: Record<string, string>;
+    rateLimits: Record<string, RateLimit>;
+    secrets: readonly string[];
+  };
+  readonly #clock: Clock;
+  readonly #signal: AbortSignal | undefined;
+  readonly #random: () => number;
+  readonly #buckets = new Map<string, TokenBucket>();
+
+  constructor(options: HttpClientOptions, runtime: HttpRuntime = {}) {
+    this.#options = {
+      baseUrl: options.baseUrl,
+      rateLimits: options.rateLimits ?? {},
+      defaultRateLimit: options.defaultRateLimit ?? DEFAULTS.defaultRateLimit,
+      headers: options.headers ?? {},
+      timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+      maxRetries: options.maxRetries ?? DEFAULTS.maxRetries,
+      backoff: options.backoff ?? DEFAULTS.backoff,
+      maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs,
+      secrets: options.secrets ?? [],
+    };
+    for (const [operation, limit] of Object.entries(this.#options.rateLimits)) assertRateLimit(limit, operation);
+    assertRateLimit(this.#options.defaultRateLimit, "defaultRateLimit");
+    if (!Number.isInteger(this.#options.maxRetries) || this.#options.maxRetries < 0) {
+      throw new RangeError(`maxRetries must be an integer >= 0, got ${this.#options.maxRetries}`);
+    }
+    this.#clock = runtime.clock ?? systemClock;
+    this.#signal = runtime.signal;
+    this.#random = runtime.random ?? Math.random;
+    this.budget = runtime.budget ?? new CallBudget();
+    this.stats = runtime.stats ?? new HttpStats();
+  }
+
+  /** GET a JSON document. */
+  getJson<T = unknown>(operation: string, path: string, query?: HttpRequest["query"]): Promise<T> {
+    return this.request<T>({ operation, path, query }).then((response) => response.body);
+  }
+
+  /**
+   * Sends a request and parses a JSON (or text) 2xx answer. Retries 429, 5xx,
+   * timeouts and network errors up to `maxRetries`; throws `ConnectorHttpError` otherwise.
+   */
+  async request<T = unknown>(request: HttpRequest): Promise<HttpResponse<T>> {
+    const method = request.method ?? "GET";
+    const url = this.#url(request);
+    const safeUrl = redactUrl(url, this.#options.secrets);
+    const bucket = this.#bucket(request.operation);
+    const operationStats = this.stats.operation(request.operation);
+    const fail = (
+      kind: HttpErrorKind,
+      attempts: number,
+      extra: Partial<ConstructorParameters<typeof ConnectorHttpError>[0]> = {},
+      cause?: unknown,
+    ) => {
+      this.stats.failures += 1;
+      return new ConnectorHttpError(
+        { kind, operation: request.operation, method, url: safeUrl, status: null, attempts, body: null, ...extra },
+        undefined,
+        cause === undefined ? undefined : { cause },
+      );
+    };
+
+    for (let attempt = 1; ; attempt += 1) {
+      this.stats.rateLimitWaitMs += await bucket.take(this.#signal);
+      if (!this.budget.tryTake()) {
+        throw fail("budget_exhausted", attempt - 1, {}, undefined);
+      }
+      this.stats.calls += 1;
+      operationStats.calls += 1;
+
+      const outcome = await this.#send(method, url, request);
+      const canRetry = attempt <= this.#options.maxRetries;
+
+      if (outcome.type === "response") {
+        const { response, text, bytes } = outcome;
+        this.stats.bytes += bytes;
+        if (response.ok) {
+          try {
+            return { status: response.status, headers: response.headers, body: parseBody<T>(response, text), bytes };
+          } catch (error) {
+            throw fail("invalid_response", attempt, { status: response.status, body: this.#safeBody(text) }, error);
+          }
+        }
+        const status = response.status;
+        const body = this.#safeBody(text);
+        if (status === 429) {
+          this.stats.throttled += 1;
+          operationStats.throttled += 1;
+          const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), this.#clock.now());
+          if (retryAfterMs !== null && retryAfterMs > this.#options.maxRetryAfterMs) {
+            throw fail("rate_limited", attempt, { status, body, retryAfterMs });
+          }
+          if (!canRetry) throw fail("rate_limited", attempt, { status, body, retryAfterMs });
+          const wait = retryAfterMs ?? this.#backoffDelay(attempt);
+          // Every caller of this operation honours the server's pause, not only this one.
+          bucket.pauseUntil(this.#clock.now() + wait);
+          this.#countRetry(operationStats);
+          continue;
+        }
+        if (status === 401 || status === 403) throw fail("auth", attempt, { status, body });
+        if (status >= 500 && canRetry) {
+          this.#countRetry(operationStats);
+          await this.#sleep(this.#backoffDelay(attempt));
+          continue;
+        }
+        throw fail(status >= 500 ? "server" : "client", attempt, { status, body });
+      }
+
+      if (outcome.type === "timeout") this.stats.timeouts += 1;
+      if (!canRetry) throw fail(outcome.type, attempt, {}, outcome.error);
+      this.#countRetry(operationStats);
+      await this.#sleep(this.#backoffDelay(attempt));
+    }
+  }
+
+  async #send(
+    method: string,
+    url: string,
+    request: HttpRequest,
+  ): Promise<
+    | { type: "response"; response: Response; text: string; bytes: number }
+    | { type: "timeout" | "network"; error: unknown }
+  > {
+    const timeout = AbortSignal.timeout(this.#options.timeoutMs);
+    const signal = this.#signal ? AbortSignal.any([this.#signal, timeout]) : timeout;
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      ...this.#options.headers,
+      ...request.headers,
+    };
+    let body: string | undefined;
+    if (request.body !== undefined) {
+      body = typeof request.body === "string" ? request.body : JSON.stringify(request.body);
+      headers["content-type"] ??= "application/json";
+    }
+    try {
+      const response = await fetch(url, { method, headers, body, signal });
+      const buffer = Buffer.from(await response.arrayBuffer());
+      return { type: "response", response, text: buffer.toString("utf8"), bytes: buffer.byteLength };
+    } catch (error) {
+      if (this.#signal?.aborted) throw this.#signal.reason;
+      if (timeout.aborted) return { type: "timeout", error };
+      return { type: "network", error };
+    }
+  }
+
+  #countRetry(operationStats: OperationStats): void {
+    this.stats.retried += 1;
+    operationStats.retried += 1;
+  }
+
+  async #sleep(ms: number): Promise<void> {
+    await this.#clock.sleep(ms, this.#signal);
+  }
+
+  /** Full jitter: uniform in [0, min(max, initial * 2^(attempt-1))], at least 1 ms. */
+  #backoffDelay(attempt: number): number {
+    const { initialMs, maxMs } = this.#options.backoff;
+    const ceiling = Math.min(maxMs, initialMs * 2 ** (attempt - 1));
+    return Math.max(1, Math.round(this.#random() * ceiling));
+  }
+
+  #bucket(operation: string): TokenBucket {
+    let bucket = this.#buckets.get(operation);
+    if (!bucket) {
+      bucket = new TokenBucket(this.#options.rateLimits[operation] ?? this.#options.defaultRateLimit, this.#clock);
+      this.#buckets.set(operation, bucket);
+    }
+    return bucket;
+  }
+
+  #url(request: HttpRequest): string {
+    // Absolute URLs are next-page links; other paths always extend the base path.
+    const url = /^https?:\/\//i.test(request.path)
+      ? new URL(request.path)
+      : new URL(request.path.replace(/^\/+/, ""), this.#options.baseUrl.replace(/\/*$/, "/"));
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined && value !== null) url.searchParams.set(key, String(value));
+    }
+    return url.toString();
+  }
+
+  #safeBody(text: string): string {
+    const redacted = redactText(text, this.#options.secrets);
+    return redacted.length > MAX_ERROR_BODY ? `${redacted.slice(0, MAX_ERROR_BODY)}…[truncated]` : redacted;
+  }
+}
+
+function parseBody<T>(response: Response, text: string): T {
+  const type = response.headers.get("content-type") ?? "";
+  if (text.length === 0) return null as T;
+  if (type.includes("json")) return JSON.parse(text) as T;
+  return text as T;
+}
+
+/** Retry-After as milliseconds from now: delta-seconds or an HTTP date; null when absent/invalid. */
+export function parseRetryAfter(header: string | null, now: number): number | null {
+  if (header === null || header.trim() === "") return null;
+  const value = header.trim();
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, date - now);
+}
