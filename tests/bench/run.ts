@@ -1,0 +1,37 @@
+// `npm run bench [-- --quick]`: every benchmark of the repository, figures printed next to
+// their targets and written to bench/results.json.
+import { mkdir, writeFile } from "node:fs/promises";
+import { cpus, totalmem } from "node:os";
+
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+  target: string;
+}
+
+type Bench = (opts: { quick: boolean }) => Promise<BenchResult[]>;
+
+const BENCHES: Array<{ title: string; load: () => Promise<{ default: Bench }> }> = [
+  { title: "Connector SDK sync engine", load: () => import("../../connectors/sdk/bench/sync-engine.bench.ts") },
+];
+
+const quick = process.argv.includes("--quick");
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+process.stdout.write(`Benchmarks${quick ? " (quick: a tenth of the size)" : ""} on ${machine}\n\n`);
+
+const results: BenchResult[] = [];
+for (const bench of BENCHES) {
+  process.stdout.write(`${bench.title}\n`);
+  const { default: run } = await bench.load();
+  for (const result of await run({ quick })) {
+    results.push(result);
+    const value = Number.isInteger(result.value) ? String(result.value) : result.value.toFixed(2);
+    process.stdout.write(`  ${result.name.padEnd(32)} ${`${value} ${result.unit}`.padStart(22)}   target ${result.target}\n`);
+  }
+  process.stdout.write("\n");
+}
+
+await mkdir("bench", { recursive: true });
+await writeFile("bench/results.json", `${JSON.stringify({ machine, quick, results }, null, 2)}\n`);
+process.stdout.write("Written to bench/results.json\n");
