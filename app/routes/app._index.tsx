@@ -18,10 +18,7 @@ export default function Overview() {
         <Layout.Section>
           {overview.connections.length === 0 ? (
             <Card>
-              <EmptyState
-                heading="Connect your sales channels"
-                image="/empty-state-channels.svg"
-              >
+              <EmptyState heading="Connect your sales channels" image="/empty-state-channels.svg">
                 <p>
                   Crosschannel shows {overview.shop.name}&apos;s sales, fees, profit and inventory from Shopify, Amazon
                   and Best Buy Marketplace side by side. Nothing is connected yet: connect a channel to start the first

@@ -44,10 +44,7 @@ export default function AppLayout() {
       <Frame
         navigation={
           <Navigation location={location.pathname}>
-            <Navigation.Section
-              title={shop.name}
-              items={PAGES.map((page) => ({ ...page, exactMatch: true }))}
-            />
+            <Navigation.Section title={shop.name} items={PAGES.map((page) => ({ ...page, exactMatch: true }))} />
           </Navigation>
         }
       >

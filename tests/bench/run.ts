@@ -27,7 +27,9 @@ for (const bench of BENCHES) {
   for (const result of await run({ quick })) {
     results.push(result);
     const value = Number.isInteger(result.value) ? String(result.value) : result.value.toFixed(2);
-    process.stdout.write(`  ${result.name.padEnd(32)} ${`${value} ${result.unit}`.padStart(22)}   target ${result.target}\n`);
+    process.stdout.write(
+      `  ${result.name.padEnd(32)} ${`${value} ${result.unit}`.padStart(22)}   target ${result.target}\n`,
+    );
   }
   process.stdout.write("\n");
 }

@@ -9,7 +9,9 @@ const CHROMIUM = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chro
 /** Debian's Chromium through playwright-core (CI installs it with apt; nothing is downloaded). */
 export async function launchBrowser(): Promise<Browser> {
   if (!CHROMIUM) {
-    throw new Error("Chromium is not installed: `apt-get install -y chromium` (as .ci/run does), or set CHROMIUM_PATH.");
+    throw new Error(
+      "Chromium is not installed: `apt-get install -y chromium` (as .ci/run does), or set CHROMIUM_PATH.",
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM,

@@ -16,7 +16,6 @@ declare module "vitest" {
   }
 }
 
-
 function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();

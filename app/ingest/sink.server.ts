@@ -1,0 +1,124 @@
+import type {
+  ChannelListing,
+  ChannelOrder,
+  FeeEvent,
+  InventoryLevel,
+  JsonValue,
+  RecordSink,
+  SinkPage,
+  StreamKey,
+} from "@crosschannel/connector-sdk";
+import type pg from "pg";
+
+import { ingestPool } from "#app/ingest/pool.server.ts";
+import {
+  writeFees,
+  writeInventory,
+  writeListings,
+  writeOrders,
+  type IngestScope,
+  type TouchedDays,
+} from "#app/ingest/writers.server.ts";
+
+export interface PostgresSinkOptions extends IngestScope {
+  /** The SyncRun row counting this run's pages, records and quarantine. */
+  syncRunId?: string;
+  /** A full sync starts from the beginning, whatever checkpoint is stored. */
+  ignoreStoredCheckpoint?: boolean;
+  pool?: pg.Pool;
+}
+
+/**
+ * The SDK's RecordSink on PostgreSQL: each page's records, quarantined records, the new
+ * checkpoint and the run's counters are committed in one transaction, so the checkpoint
+ * never runs ahead of (or behind) the data.
+ */
+export class PostgresRecordSink implements RecordSink {
+  readonly touchedDays: TouchedDays = new Set();
+  readonly #options: PostgresSinkOptions;
+  readonly #pool: pg.Pool;
+
+  constructor(options: PostgresSinkOptions) {
+    this.#options = options;
+    this.#pool = options.pool ?? ingestPool();
+  }
+
+  #check(key: StreamKey) {
+    if (key.connectionId !== this.#options.connectionId) {
+      throw new Error(`This sink writes connection ${this.#options.connectionId}, not ${key.connectionId ?? "none"}.`);
+    }
+  }
+
+  async loadCheckpoint(key: StreamKey): Promise<JsonValue | null> {
+    this.#check(key);
+    if (this.#options.ignoreStoredCheckpoint) return null;
+    const result = await this.#pool.query<{ checkpoint: JsonValue }>(
+      `select checkpoint from "SyncCheckpoint" where "connectionId" = $1 and stream = $2`,
+      [this.#options.connectionId, key.stream],
+    );
+    return result.rows[0]?.checkpoint ?? null;
+  }
+
+  async commitPage(page: SinkPage): Promise<void> {
+    this.#check(page);
+    const scope = this.#options;
+    const touched: TouchedDays = new Set();
+    const client = await this.#pool.connect();
+    try {
+      await client.query("begin");
+      let written = 0;
+      switch (page.stream) {
+        case "orders":
+          written = await writeOrders(client, scope, page.records as ChannelOrder[], touched);
+          break;
+        case "listings":
+          written = await writeListings(client, scope, page.records as ChannelListing[]);
+          break;
+        case "inventory":
+          written = await writeInventory(client, scope, page.records as InventoryLevel[]);
+          break;
+        case "fees":
+          written = await writeFees(client, scope, page.records as FeeEvent[], touched);
+          break;
+      }
+      if (page.quarantined.length > 0) {
+        await client.query(
+          `insert into "QuarantinedRecord" (id, "shopId", "connectionId", "syncRunId", stream, "externalId", reason,
+              payload, "createdAt")
+           select gen_random_uuid()::text, $1, $2, $3, $4, t.external_id, t.reason, t.payload, now()
+           from unnest($5::text[], $6::text[], $7::jsonb[]) as t(external_id, reason, payload)`,
+          [
+            scope.shopId,
+            scope.connectionId,
+            scope.syncRunId ?? null,
+            page.stream,
+            page.quarantined.map((record) => record.externalId),
+            page.quarantined.map((record) => record.reason),
+            page.quarantined.map((record) => JSON.stringify({ raw: record.raw ?? null, issues: record.issues })),
+          ],
+        );
+      }
+      await client.query(
+        `insert into "SyncCheckpoint" (id, "shopId", "connectionId", stream, checkpoint, "updatedAt")
+         values (gen_random_uuid()::text, $1, $2, $3, $4::jsonb, now())
+         on conflict ("connectionId", stream) do update set checkpoint = excluded.checkpoint, "updatedAt" = now()`,
+        [scope.shopId, scope.connectionId, page.stream, JSON.stringify(page.checkpoint)],
+      );
+      if (scope.syncRunId) {
+        await client.query(
+          `update "SyncRun" set pages = pages + 1, "recordsRead" = "recordsRead" + $2,
+              "recordsWritten" = "recordsWritten" + $3, "recordsQuarantined" = "recordsQuarantined" + $4
+           where id = $1`,
+          [scope.syncRunId, page.records.length + page.quarantined.length, written, page.quarantined.length],
+        );
+      }
+      await client.query("commit");
+      for (const day of touched) this.touchedDays.add(day);
+    } catch (error) {
+      await client.query("rollback").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
