@@ -1,0 +1,448 @@
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  ConfigError,
+  ConnectorHttpError,
+  MemorySink,
+  TokenBucket,
+  checkConnection,
+  createRunContext,
+  primaryKeyOf,
+  runSync,
+  type StreamName,
+  type SyncOptions,
+} from "@crosschannel/connector-sdk";
+import { MerchantDataset, VirtualClock } from "@crosschannel/connector-sdk/simulator";
+import { CrashingSink, InjectedCrash } from "@crosschannel/connector-sdk/testing";
+import {
+  BESTBUY_CANADA_BASE_URL,
+  MIRAKL_RATE_LIMITS,
+  ORDER_EXPORT_WINDOW_DAYS,
+  bestbuyConnector,
+  splitBestBuySettings,
+} from "../src/index.ts";
+import { BestBuySimulator, type BestBuySimulatorOptions } from "../src/simulator/index.ts";
+import { unknownStateOrder } from "./fixtures/orders.ts";
+
+const DAY_MS = 86_400_000;
+const started: BestBuySimulator[] = [];
+
+async function simulator(options: BestBuySimulatorOptions = {}): Promise<BestBuySimulator> {
+  const sim = new BestBuySimulator({ seed: 7, ...options });
+  await sim.start();
+  started.push(sim);
+  return sim;
+}
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((sim) => sim.close()));
+});
+
+const key = (stream: StreamName) => ({ connectionId: null, connectorId: "bestbuy", stream });
+
+function run(sim: BestBuySimulator, stream: StreamName, sink: SyncOptions["sink"], extra: Partial<SyncOptions> = {}) {
+  return runSync({
+    connector: bestbuyConnector,
+    stream,
+    sink,
+    config: sim.config(),
+    credentials: sim.credentials(),
+    clock: sim.clock,
+    random: () => 0.5,
+    httpOverrides: { timeoutMs: 2_000 },
+    ...extra,
+  });
+}
+
+function sorted(records: unknown[], stream: StreamName): unknown[] {
+  const primaryKey = bestbuyConnector.stream(stream).primaryKey;
+  return records
+    .map((record) => [primaryKeyOf(record, primaryKey), record] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, record]) => record);
+}
+
+describe("settings", () => {
+  it("splits the connection JSON into config and credentials", () => {
+    const { config, credentials } = splitBestBuySettings({
+      baseUrl: "https://marketplace.bestbuy.ca/api/",
+      apiKey: "5b1e0c7a-93d4-4f0e-b2a8-7c6d1e9f3a20",
+      shopId: 2001,
+      note: "dropped",
+    });
+    expect(config).toEqual({ baseUrl: "https://marketplace.bestbuy.ca/api/", shopId: 2001 });
+    expect(credentials).toEqual({ apiKey: "5b1e0c7a-93d4-4f0e-b2a8-7c6d1e9f3a20" });
+    expect(bestbuyConnector.parseConfig(config)).toEqual({
+      baseUrl: BESTBUY_CANADA_BASE_URL,
+      shopId: "2001",
+      backfillMonths: 24,
+      offersSource: "export",
+    });
+    expect(bestbuyConnector.parseCredentials(credentials)).toEqual(credentials);
+    expect(() => splitBestBuySettings([1, 2])).toThrow(ConfigError);
+    expect(bestbuyConnector.parseConfig({ baseUrl: "bestbuy-ca" }).baseUrl).toBe(BESTBUY_CANADA_BASE_URL);
+  });
+
+  it("names every bad field and never echoes the key", () => {
+    let caught: unknown;
+    try {
+      bestbuyConnector.parseConfig({ baseUrl: "http://marketplace.bestbuy.ca", shopId: "shop-1", backfillMonths: 0 });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).issues.map((issue) => issue.path).sort()).toEqual([
+      "config.backfillMonths",
+      "config.baseUrl",
+      "config.shopId",
+    ]);
+    const secret = "short key with spaces";
+    expect(() => bestbuyConnector.parseCredentials({ apiKey: secret })).toThrow(/credentials\.apiKey/);
+    try {
+      bestbuyConnector.parseCredentials({ apiKey: secret });
+    } catch (error) {
+      expect((error as Error).message).not.toContain(secret);
+    }
+  });
+});
+
+describe("check", () => {
+  it("names the shop the key belongs to", async () => {
+    const sim = await simulator();
+    const outcome = await checkConnection(bestbuyConnector, {
+      config: { ...sim.config(), shopId: "2001" },
+      credentials: sim.credentials(),
+      clock: sim.clock,
+    });
+    expect(outcome).toEqual({ ok: true, accountName: "Northwind Goods (shop 2001)" });
+  });
+
+  it("explains a rejected key without leaking it", async () => {
+    const sim = await simulator();
+    const apiKey = "00000000-0000-4000-8000-000000000000";
+    const outcome = await checkConnection(bestbuyConnector, {
+      config: sim.config(),
+      credentials: { apiKey },
+      clock: sim.clock,
+    });
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.error).toBeInstanceOf(ConnectorHttpError);
+    expect((outcome.error as ConnectorHttpError).kind).toBe("auth");
+    expect(outcome.message).toMatch(/rejected the API key \(HTTP 401\).*new shop API key/);
+    expect(
+      JSON.stringify({ message: outcome.message, error: (outcome.error as ConnectorHttpError).toJSON() }),
+    ).not.toContain(apiKey);
+  });
+
+  it("explains an HTML page instead of JSON (IP not allow-listed, storefront URL)", async () => {
+    const sim = await simulator();
+    sim.server.inject({
+      kind: "status",
+      status: 200,
+      operation: "A01",
+      body: "<!DOCTYPE html><html><body><h1>Access denied</h1></body></html>",
+    });
+    const outcome = await checkConnection(bestbuyConnector, {
+      config: sim.config(),
+      credentials: sim.credentials(),
+      clock: sim.clock,
+    });
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.error).toBeInstanceOf(ConnectorHttpError);
+    expect((outcome.error as ConnectorHttpError).kind).toBe("invalid_response");
+    expect(outcome.message).toMatch(/HTML page instead of JSON.*allow-listed/);
+  });
+
+  it("explains a shop the key cannot reach", async () => {
+    const sim = await simulator();
+    const outcome = await checkConnection(bestbuyConnector, {
+      config: { ...sim.config(), shopId: "9999" },
+      credentials: sim.credentials(),
+      clock: sim.clock,
+    });
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.error).toBeInstanceOf(ConfigError);
+    expect((outcome.error as ConfigError).issues[0]?.path).toBe("config.shopId");
+    expect(outcome.message).toContain("no access to shop 9999");
+  });
+
+  it("sends shop_id on stream calls too", async () => {
+    const sim = await simulator();
+    const result = await run(sim, "fees", new MemorySink(), { config: { ...sim.config(), shopId: "9999" } });
+    expect(result.status).toBe("failed");
+    expect((result.error as ConnectorHttpError).status).toBe(403);
+  });
+});
+
+/** OR13 windows: each ≤ 365 days, without gaps, covering `months` before `until`, one at a time. */
+function expectWindows(sim: BestBuySimulator, until: number, months: number): void {
+  const windows = [...sim.exports.values()].filter((entry) => entry.kind === "orders");
+  const floor = new Date(until);
+  floor.setUTCMonth(floor.getUTCMonth() - months);
+  expect(windows.length).toBe(Math.ceil((until - floor.getTime() + 1000) / (ORDER_EXPORT_WINDOW_DAYS * DAY_MS)));
+  windows.forEach((window, index) => {
+    expect((window.to ?? 0) - (window.from ?? 0)).toBeLessThanOrEqual(365 * DAY_MS);
+    if (index > 0) {
+      const previous = windows[index - 1];
+      expect(window.from).toBeLessThanOrEqual(previous?.to ?? -Infinity);
+      expect(window.createdAt).toBeGreaterThanOrEqual(previous?.readyAt ?? Infinity);
+    }
+  });
+  expect(windows[0]?.from).toBeLessThanOrEqual(floor.getTime());
+  expect(windows.at(-1)?.to).toBeGreaterThanOrEqual(until);
+}
+
+describe("orders", () => {
+  it("backfills through OR13/OR14, then follows OR11 by update date with a frozen end", async () => {
+    const merchant = new MerchantDataset({ seed: 7, start: "2026-03-01", days: 30, skus: 40, ordersPerDay: 80 });
+    const asOf = `${merchant.end}T00:00:00.000Z`;
+    const sim = await simulator({ merchant, clockStart: new Date(Date.parse(asOf) - 10 * DAY_MS).toISOString() });
+    const sink = new MemorySink();
+
+    const backfill = await run(sim, "orders", sink);
+    expect(backfill.status, backfill.error?.message).toBe("succeeded");
+    expectWindows(sim, Date.parse(asOf) - 10 * DAY_MS, 24);
+    expect(backfill.http.byOperation.OR11).toBeUndefined();
+    expect(backfill.checkpoint).toMatchObject({ mode: "incremental", until: null });
+    const backfilled = backfill.recordsCommitted;
+    expect(backfilled).toBeGreaterThan(0);
+
+    sim.clock.advance(10 * DAY_MS);
+    const before = sim.server.log.length;
+    const incremental = await run(sim, "orders", sink);
+    expect(incremental.status, incremental.error?.message).toBe("succeeded");
+    const calls = sim.server.log.slice(before).filter((entry) => entry.operation === "OR11");
+    expect(calls.length, "several OR11 pages").toBeGreaterThan(1);
+    expect(incremental.http.byOperation.OR13).toBeUndefined();
+    // OR11 at most once a minute, pagination included, and the simulator's limiter never fired.
+    for (let index = 1; index < calls.length; index += 1) {
+      expect((calls[index]?.at ?? 0) - (calls[index - 1]?.at ?? 0)).toBeGreaterThanOrEqual(60_000);
+    }
+    expect(sim.server.rateLimitViolations).toBe(0);
+    expect(sink.records(key("orders"))).toEqual(sorted(sim.expectedRecords("orders"), "orders"));
+    expect(sink.stats(key("orders")).duplicates, "unchanged orders are not re-delivered").toBe(0);
+
+    // Mirakl's overlap (start_update_date minus a delta) is filtered: nothing new, nothing repeated.
+    sim.clock.advance(5 * 60_000);
+    const again = await run(sim, "orders", sink);
+    expect(again.status).toBe("succeeded");
+    expect(again.recordsCommitted).toBe(0);
+  });
+
+  it.each([false, true])(
+    "resumes an incremental window exactly after a crash on any page (exclusive bounds: %s)",
+    async (exclusiveDateBounds) => {
+      const merchant = new MerchantDataset({ seed: 7, start: "2026-03-01", days: 30, skus: 40, ordersPerDay: 80 });
+      const asOf = `${merchant.end}T00:00:00.000Z`;
+      const clockStart = new Date(Date.parse(asOf) - 10 * DAY_MS).toISOString();
+      const probeSim = await simulator({ merchant, clockStart, exclusiveDateBounds });
+      const probeSink = new MemorySink();
+      await run(probeSim, "orders", probeSink);
+      probeSim.clock.advance(10 * DAY_MS);
+      const probe = await run(probeSim, "orders", probeSink);
+      expect(probe.pages).toBeGreaterThan(1);
+
+      for (let page = 1; page <= probe.pages; page += 1) {
+        for (const when of ["before-commit", "after-commit"] as const) {
+          const sim = await simulator({ merchant, clockStart, exclusiveDateBounds });
+          const store = new MemorySink();
+          await run(sim, "orders", store);
+          const backfillDeliveries = store.stats(key("orders")).deliveries;
+          sim.clock.advance(10 * DAY_MS);
+          const crashed = await run(sim, "orders", new CrashingSink(store, page, when));
+          expect(crashed.error).toBeInstanceOf(InjectedCrash);
+          const resumed = await run(sim, "orders", store);
+          expect(resumed.status, resumed.error?.message).toBe("succeeded");
+          expect(store.records(key("orders")), `${when} ${page}`).toEqual(
+            sorted(sim.expectedRecords("orders"), "orders"),
+          );
+          expect(store.stats(key("orders")).deliveries - backfillDeliveries, `${when} ${page}`).toBe(
+            probe.recordsCommitted,
+          );
+          await sim.close();
+        }
+      }
+    },
+  );
+
+  it("backfills more than a year in export windows of at most a year, and honours backfillMonths", async () => {
+    const merchant = new MerchantDataset({ seed: 11, start: "2024-07-01", days: 560, skus: 20, ordersPerDay: 6 });
+    const sim = await simulator({ merchant, ordersPerChunk: 200 });
+    const sink = new MemorySink();
+    const result = await run(sim, "orders", sink);
+    expect(result.status, result.error?.message).toBe("succeeded");
+    expectWindows(sim, Date.parse(sim.asOf), 24);
+    expect(sink.records(key("orders"))).toEqual(sorted(sim.expectedRecords("orders"), "orders"));
+
+    const recent = await simulator({ merchant });
+    const sixMonths = new MemorySink();
+    const limited = await run(recent, "orders", sixMonths, { config: { ...recent.config(), backfillMonths: 6 } });
+    expect(limited.status, limited.error?.message).toBe("succeeded");
+    const floor = new Date(recent.asOf);
+    floor.setUTCMonth(floor.getUTCMonth() - 6);
+    const expected = (recent.expectedRecords("orders") as { updatedAt: string }[]).filter(
+      (order) => Date.parse(order.updatedAt) >= floor.getTime(),
+    );
+    expect(expected.length).toBeLessThan(recent.expectedRecords("orders").length);
+    expect(sixMonths.records(key("orders"))).toEqual(sorted(expected, "orders"));
+  });
+
+  it("exports the window again when the files of a stored export have expired", async () => {
+    const sim = await simulator();
+    const sink = new MemorySink();
+    const until = new Date(sim.clock.now()).toISOString();
+    await sink.commitPage({
+      ...key("orders"),
+      runId: "earlier",
+      pageNumber: 1,
+      records: [],
+      primaryKey: ["externalId"],
+      quarantined: [],
+      checkpoint: {
+        mode: "backfill",
+        since: "1970-01-01T00:00:00.000Z",
+        until,
+        windowFrom: new Date(Date.parse(until) - 300 * DAY_MS).toISOString(),
+        export: {
+          trackingId: "or-expired",
+          urls: [`${sim.server.url}/api/orders/async-export/files/or-expired/0`],
+          chunk: 0,
+          index: 0,
+        },
+      },
+    });
+    const result = await run(sim, "orders", sink);
+    expect(result.status, result.error?.message).toBe("succeeded");
+    expect(result.http.byOperation.OR13?.calls).toBe(1);
+    expect(sink.records(key("orders"))).toEqual(sorted(sim.expectedRecords("orders"), "orders"));
+  });
+
+  it("fails clearly when an export status answers HTML", async () => {
+    const sim = await simulator();
+    sim.server.inject({ kind: "status", status: 200, operation: "OR14", body: "<html><body>Login</body></html>" });
+    const result = await run(sim, "orders", new MemorySink());
+    expect(result.status).toBe("failed");
+    expect(result.error).toBeInstanceOf(ConnectorHttpError);
+    expect(result.error?.message).toMatch(/OR14: Best Buy answered with an HTML page instead of JSON/);
+  });
+
+  it("reports unknown states through the run's logger", () => {
+    const warnings: unknown[] = [];
+    const ctx = createRunContext(bestbuyConnector, {
+      config: { baseUrl: BESTBUY_CANADA_BASE_URL },
+      credentials: { apiKey: "5b1e0c7a-93d4-4f0e-b2a8-7c6d1e9f3a20" },
+      logger: { debug() {}, info() {}, error() {}, warn: (message, fields) => warnings.push({ message, fields }) },
+    });
+    const order = bestbuyConnector.stream("orders").normalize(unknownStateOrder, ctx);
+    expect(order.status).toBe("unknown");
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatchObject({ fields: { field: "order_state", value: "WAITING_SCORING" } });
+  });
+});
+
+describe("fees", () => {
+  it.each([false, true])(
+    "resumes TL02 exactly after a crash on any page (exclusive bounds: %s)",
+    async (exclusiveDateBounds) => {
+      const options = { transactionPageCap: 100, exclusiveDateBounds };
+      const probe = await run(await simulator(options), "fees", new MemorySink());
+      expect(probe.status, probe.error?.message).toBe("succeeded");
+      expect(probe.pages).toBeGreaterThan(3);
+      for (let page = 1; page <= probe.pages; page += 1) {
+        for (const when of ["before-commit", "after-commit"] as const) {
+          const sim = await simulator(options);
+          const store = new MemorySink();
+          const crashed = await run(sim, "fees", new CrashingSink(store, page, when));
+          expect(crashed.error).toBeInstanceOf(InjectedCrash);
+          const resumed = await run(sim, "fees", store);
+          expect(resumed.status, resumed.error?.message).toBe("succeeded");
+          expect(store.records(key("fees")), `${when} ${page}`).toEqual(sorted(sim.expectedRecords("fees"), "fees"));
+          expect(store.stats(key("fees")).deliveries, `${when} ${page}`).toBe(probe.recordsCommitted);
+          await sim.close();
+        }
+      }
+    },
+  );
+});
+
+describe("offers", () => {
+  it("exports offers in full daily and differentially (last_request_date) in between", async () => {
+    const merchant = new MerchantDataset({ seed: 7, start: "2026-03-01", days: 30, skus: 40, ordersPerDay: 80 });
+    const asOf = Date.parse(`${merchant.end}T00:00:00.000Z`);
+    const sim = await simulator({ merchant, clockStart: new Date(asOf - 3 * DAY_MS + 12 * 3_600_000).toISOString() });
+    const sink = new MemorySink();
+    const offerExports = () => [...sim.exports.values()].filter((entry) => entry.kind === "offers");
+    const listed = sim.expectedRecords("inventory").length;
+
+    const first = await run(sim, "inventory", sink);
+    expect(first.status, first.error?.message).toBe("succeeded");
+    expect(first.recordsCommitted).toBe(listed);
+    expect(offerExports().at(-1)?.from).toBeNull();
+
+    // Two hours later, same day: nothing changed.
+    sim.clock.advance(2 * 3_600_000);
+    const since = sim.clock.now();
+    const quiet = await run(sim, "inventory", sink);
+    expect(quiet.recordsCommitted).toBe(0);
+    expect(offerExports().at(-1)?.from).not.toBeNull();
+
+    // Past midnight (13 h after the full export): stock was observed again, a differential export carries it.
+    sim.clock.advance(11 * 3_600_000);
+    const differential = await run(sim, "inventory", sink);
+    expect(differential.recordsCommitted).toBe(listed);
+    expect(offerExports().at(-1)?.from).toBeGreaterThanOrEqual(since);
+
+    // A day after the last full export: full again.
+    sim.clock.advance(12 * 3_600_000);
+    const daily = await run(sim, "inventory", sink);
+    expect(daily.recordsCommitted).toBe(listed);
+    expect(offerExports().at(-1)?.from).toBeNull();
+
+    sim.clock.advance(3 * DAY_MS);
+    const latest = await run(sim, "inventory", sink);
+    expect(latest.status, latest.error?.message).toBe("succeeded");
+    expect(sink.records(key("inventory"))).toEqual(sorted(sim.expectedRecords("inventory"), "inventory"));
+    expect(sim.server.rateLimitViolations).toBe(0);
+  });
+});
+
+describe("call frequencies", () => {
+  it("declares Mirakl's maximum usage and stream schedules within it", () => {
+    expect(MIRAKL_RATE_LIMITS.OR11.ratePerSecond).toBeLessThanOrEqual(1 / 60);
+    expect(MIRAKL_RATE_LIMITS.OR11.burst).toBe(1);
+    expect(MIRAKL_RATE_LIMITS.OF52.ratePerSecond).toBeLessThanOrEqual(1 / 300);
+    expect(bestbuyConnector.stream("orders").defaultSchedule.everyMinutes).toBeGreaterThanOrEqual(5);
+    expect(bestbuyConnector.stream("listings").defaultSchedule.everyMinutes).toBeGreaterThanOrEqual(5);
+    expect(bestbuyConnector.stream("inventory").defaultSchedule.everyMinutes).toBeGreaterThanOrEqual(5);
+    expect(bestbuyConnector.stream("fees").defaultSchedule.everyMinutes).toBeGreaterThanOrEqual(1);
+  });
+
+  it("waits out Mirakl's 429 Retry-After when runs collide (OF52: once every 5 minutes)", async () => {
+    const sim = await simulator();
+    expect((await run(sim, "listings", new MemorySink())).status).toBe("succeeded");
+    const before = sim.server.log.length;
+    const second = await run(sim, "inventory", new MemorySink());
+    expect(second.status, second.error?.message).toBe("succeeded");
+    expect(second.http.throttled).toBe(1);
+    const log = sim.server.log.slice(before).filter((entry) => entry.operation === "OF52");
+    expect(log.map((entry) => entry.status)).toEqual([429, 202]);
+    expect((log[1]?.at ?? 0) - (log[0]?.at ?? 0)).toBeGreaterThanOrEqual((log[0]?.retryAfterSeconds ?? 0) * 1000);
+    expect(log[0]?.retryAfterSeconds).toBeGreaterThan(0);
+  });
+
+  it("keeps TL02 within 20 calls a minute and 60 an hour", async () => {
+    const clock = new VirtualClock("2026-03-01T00:00:00.000Z");
+    const bucket = new TokenBucket(MIRAKL_RATE_LIMITS.TL02, clock);
+    const times: number[] = [];
+    for (let call = 0; call < 200; call += 1) {
+      await bucket.take();
+      times.push(clock.now());
+    }
+    const most = (windowMs: number) =>
+      Math.max(...times.map((start) => times.filter((time) => time >= start && time < start + windowMs).length));
+    expect(most(60_000)).toBe(20);
+    expect(most(3_600_000)).toBeLessThanOrEqual(60);
+  });
+});
