@@ -9,6 +9,8 @@ export interface IngestScope {
   connectionId: string;
   channel: "shopify" | "amazon" | "bestbuy";
   timezone: string;
+  /** The marketplace a Shopify order was copied from (Marketplace Connect), if any. */
+  originOf?: (order: ChannelOrder) => string | null;
 }
 
 /** Shop-local days whose numbers a page changed, for the incremental rollup. */
@@ -34,21 +36,23 @@ export async function writeOrders(
   const updated = await client.query<{ id: string; externalId: string }>(
     `insert into "Order" (id, "shopId", "connectionId", channel, "externalId", "marketplaceId", status, "rawStatus",
         "placedAt", "channelUpdatedAt", currency, "pricesKnown", subtotal, discounts, shipping, taxes, total,
-        "salesChannel", "cancelledAt", "createdAt", "updatedAt")
+        "salesChannel", "importedFrom", "cancelledAt", "createdAt", "updatedAt")
      select gen_random_uuid()::text, $1, $2, $3::"Channel", t.external_id, t.marketplace_id, t.status, t.raw_status,
         t.placed_at::timestamptz at time zone 'UTC', t.updated_at::timestamptz at time zone 'UTC', t.currency,
-        t.prices_known, t.subtotal, t.discounts, t.shipping, t.taxes, t.total, t.sales_channel,
+        t.prices_known, t.subtotal, t.discounts, t.shipping, t.taxes, t.total, t.sales_channel, t.imported_from,
         t.cancelled_at::timestamptz at time zone 'UTC', now(), now()
      from unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bool[],
-        $12::numeric[], $13::numeric[], $14::numeric[], $15::numeric[], $16::numeric[], $17::text[], $18::text[])
+        $12::numeric[], $13::numeric[], $14::numeric[], $15::numeric[], $16::numeric[], $17::text[], $18::text[],
+        $19::text[])
        as t(external_id, marketplace_id, status, raw_status, placed_at, updated_at, currency, prices_known,
-            subtotal, discounts, shipping, taxes, total, sales_channel, cancelled_at)
+            subtotal, discounts, shipping, taxes, total, sales_channel, cancelled_at, imported_from)
      on conflict ("connectionId", "externalId") do update set
         "marketplaceId" = excluded."marketplaceId", status = excluded.status, "rawStatus" = excluded."rawStatus",
         "placedAt" = excluded."placedAt", "channelUpdatedAt" = excluded."channelUpdatedAt",
         currency = excluded.currency, "pricesKnown" = excluded."pricesKnown", subtotal = excluded.subtotal,
         discounts = excluded.discounts, shipping = excluded.shipping, taxes = excluded.taxes, total = excluded.total,
-        "salesChannel" = excluded."salesChannel", "cancelledAt" = excluded."cancelledAt", "updatedAt" = now()
+        "salesChannel" = excluded."salesChannel", "importedFrom" = excluded."importedFrom",
+        "cancelledAt" = excluded."cancelledAt", "updatedAt" = now()
      where "Order"."channelUpdatedAt" <= excluded."channelUpdatedAt"
      returning id, "externalId"`,
     [
@@ -70,6 +74,7 @@ export async function writeOrders(
       column(orders, (o) => o.total),
       column(orders, (o) => o.salesChannel),
       column(orders, (o) => o.cancelledAt),
+      column(orders, (o) => scope.originOf?.(o) ?? null),
     ],
   );
   const applied = new Set(updated.rows.map((row) => row.externalId));

@@ -16,6 +16,13 @@ export async function purgeWebhookDeliveries(now = new Date()): Promise<{ purged
 
 /** The processors this build runs, by queue; the worker starts one BullMQ worker for each. */
 export const processors: { [N in QueueName]?: Processor<N> } = {
+  sync: async (job) => {
+    const [{ processSyncJob }, { adapterFor }] = await Promise.all([
+      import("#app/jobs/sync-jobs.server.ts"),
+      import("#app/services/connectors.server.ts"),
+    ]);
+    return processSyncJob(job, { adapterFor });
+  },
   housekeeping: async (job) => {
     switch (job.data.task) {
       case "purge-webhook-deliveries":

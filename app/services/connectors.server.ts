@@ -1,21 +1,57 @@
+import { amazonConnector, splitAmazonSettings, type AmazonConfig } from "@crosschannel/connector-amazon";
+import { bestbuyConnector, splitBestBuySettings, type BestBuyConfig } from "@crosschannel/connector-bestbuy";
+import {
+  marketplaceOfNormalizedOrder,
+  readProductCosts,
+  shopifyConnector,
+  splitShopifySettings,
+  type ShopifyConfig,
+} from "@crosschannel/connector-shopify";
 import type { Channel } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
+import { daysSelling, upsertCatalog } from "#app/ingest/catalog.server.ts";
+import type { ChannelAdapter } from "#app/services/connections.server.ts";
 
-/**
- * The channel connectors this build includes, by channel. Each is a workspace package under
- * connectors/ implementing the SDK contract; a channel without one cannot be connected.
- */
-const CONNECTORS: Partial<Record<Channel, { displayName: string }>> = {};
+/** The channels this build connects, each a workspace package under connectors/. */
+const ADAPTERS: { [C in Channel]: ChannelAdapter } = {
+  amazon: {
+    channel: "amazon",
+    connector: amazonConnector,
+    split: (settings) => splitAmazonSettings(settings),
+    accountId: (config) => (config as AmazonConfig).sellerId,
+    displayName: (config) =>
+      `Amazon (${(config as AmazonConfig).region.toUpperCase()}, seller ${(config as AmazonConfig).sellerId})`,
+  },
+  bestbuy: {
+    channel: "bestbuy",
+    connector: bestbuyConnector,
+    split: (settings) => splitBestBuySettings(settings),
+    accountId: (config) => (config as BestBuyConfig).shopId ?? new URL((config as BestBuyConfig).baseUrl).host,
+    displayName: (config) => `Best Buy Marketplace (${new URL((config as BestBuyConfig).baseUrl).host})`,
+  },
+  shopify: {
+    channel: "shopify",
+    connector: shopifyConnector,
+    split: (settings, shop) => splitShopifySettings(settings, shop.domain),
+    accountId: (config) => (config as ShopifyConfig).shopDomain,
+    displayName: (config) => `Shopify (${(config as ShopifyConfig).shopDomain})`,
+    originOf: (order) => marketplaceOfNormalizedOrder(order) ?? null,
+    // The shop's catalog is the master: after its listings, read unit costs into Product.
+    afterStream: async ({ shop, stream, config, credentials, signal, clock, httpOverrides }) => {
+      if (stream !== "listings") return [];
+      const changed: string[] = [];
+      for await (const page of readProductCosts({ config, credentials, signal, clock, httpOverrides })) {
+        const result = await upsertCatalog(shop.id, page);
+        changed.push(...result.changedCostSkus);
+      }
+      return daysSelling(shop.id, changed);
+    },
+  },
+};
 
-export function connectorFor(channel: Channel) {
-  const connector = CONNECTORS[channel];
-  if (!connector) {
-    throw new Error(
-      `The ${channel} connector is not included in this build yet, so ${channel} cannot be connected or synced.`,
-    );
-  }
-  return connector;
+export function adapterFor(channel: Channel): ChannelAdapter {
+  return ADAPTERS[channel];
 }
 
 export function listConnections(shopId: string, channel?: Channel) {

@@ -9,8 +9,8 @@ import { ingestPool } from "#app/ingest/pool.server.ts";
  *   returns and fees tied to that SKU; `orders` there counts orders containing the SKU;
  * - the order-level row (sku = '') carries the order count, shipping, taxes, and returns
  *   and fees not tied to a SKU;
- * - canceled orders, canceled lines, orders with no counted line and orders attributed to
- *   another connected channel (Marketplace Connect) count nowhere;
+ * - canceled orders, canceled lines and orders with no counted line count nowhere; a Shopify
+ *   copy of a marketplace order counts only under the marketplace when it is connected;
  * - returns count on the refund's day, fees on their order's day, COGS in the cost's currency.
  */
 const REFRESH_SQL = `
@@ -24,7 +24,9 @@ counted as (
          ((o."placedAt" at time zone 'UTC') at time zone (select timezone from shop))::date as day
   from "Order" o, bounds b
   where o."shopId" = $1 and o."placedAt" between b.lo and b.hi
-    and o.status <> 'cancelled' and o."attributedTo" is null
+    and o.status <> 'cancelled' and not (o.channel = 'shopify' and o."importedFrom" is not null and exists (
+           select 1 from "ChannelConnection" c
+           where c."shopId" = $1 and c.channel::text = o."importedFrom" and c.status <> 'revoked'))
     and exists (select 1 from "OrderLine" l where l."orderId" = o.id and not l.cancelled and l.quantity > l."quantityCancelled")
 ),
 counted_in_days as (select * from counted where day = any($2::date[])),
@@ -56,7 +58,9 @@ facts as (
   union all
   select r.day, o.channel, coalesce(r.sku, ''), r.currency, 0, 0, 0, 0, sum(r.amount), 0, 0, 0, 0
   from refunds_in_days r join "Order" o on o.id = r."orderId"
-  where r.day = any($2::date[]) and o.status <> 'cancelled' and o."attributedTo" is null
+  where r.day = any($2::date[]) and o.status <> 'cancelled' and not (o.channel = 'shopify' and o."importedFrom" is not null and exists (
+           select 1 from "ChannelConnection" c
+           where c."shopId" = $1 and c.channel::text = o."importedFrom" and c.status <> 'revoked'))
   group by r.day, o.channel, coalesce(r.sku, ''), r.currency
   union all
   select o.day, o.channel, coalesce(f.sku, ''), f.currency, 0, 0, 0, 0, 0, 0, 0, -sum(f.amount), 0

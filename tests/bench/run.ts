@@ -14,6 +14,7 @@ type Bench = (opts: { quick: boolean }) => Promise<BenchResult[]>;
 
 const BENCHES: Array<{ title: string; load: () => Promise<{ default: Bench }> }> = [
   { title: "Connector SDK sync engine", load: () => import("../../connectors/sdk/bench/sync-engine.bench.ts") },
+  { title: "Demand forecasts", load: () => import("./forecast.bench.ts") },
 ];
 
 const quick = process.argv.includes("--quick");

@@ -58,34 +58,74 @@ async function readConfigFile(path: unknown): Promise<unknown> {
   }
 }
 
-export async function connectCommand({ values }: Context): Promise<number> {
+export async function connectCommand({ values, out }: Context): Promise<number> {
   const channel = parseChannel(values.channel);
-  await readConfigFile(values.config);
-  await requireShop(values.shop);
-  const { connectorFor } = await import("#app/services/connectors.server.ts");
-  connectorFor(channel);
-  return 1;
+  const settings = await readConfigFile(values.config);
+  const shop = await requireShop(values.shop);
+  const { adapterFor } = await import("#app/services/connectors.server.ts");
+  const { connectChannel, ConnectionError } = await import("#app/services/connections.server.ts");
+  const adapter = adapterFor(channel);
+  let connection;
+  try {
+    connection = await connectChannel(shop, adapter, settings);
+  } catch (error) {
+    if (error instanceof ConnectionError) throw new UsageError(`${String(values.config)}: ${error.message}`);
+    throw error;
+  }
+  const { scheduleConnection } = await import("#app/jobs/sync-jobs.server.ts");
+  await scheduleConnection(connection, adapter);
+  out(`Connected ${connection.displayName} to ${shop.domain}.`);
+  for (const stream of adapter.connector.supportedStreams) {
+    const minutes = adapter.connector.stream(stream).defaultSchedule.everyMinutes;
+    out(`  ${stream.padEnd(10)} synced every ${minutes} min by \`npm run worker\``);
+  }
+  out(`Sync now: npm run cli -- sync --shop ${shop.domain} --channel ${channel}`);
+  return 0;
 }
 
-export async function syncCommand({ values }: Context): Promise<number> {
-  if (values.channel !== undefined) parseChannel(values.channel);
+export async function syncCommand({ values, out }: Context): Promise<number> {
+  const channel = values.channel === undefined ? undefined : parseChannel(values.channel);
   const shop = await requireShop(values.shop);
-  const { listConnections } = await import("#app/services/connectors.server.ts");
-  const connections = await listConnections(shop.id, values.channel as ChannelId | undefined);
+  const { adapterFor, listConnections } = await import("#app/services/connectors.server.ts");
+  const connections = await listConnections(shop.id, channel);
   if (connections.length === 0) {
     throw new UsageError(
-      `${shop.domain} has no ${values.channel ? `${String(values.channel)} ` : ""}connection to sync. Connect one first: npm run cli -- connect --shop ${shop.domain} --channel <id> --config <file.json>.`,
+      `${shop.domain} has no ${channel ? `${channel} ` : ""}connection to sync. Connect one first: npm run cli -- connect --shop ${shop.domain} --channel <id> --config <file.json>.`,
     );
   }
-  const { connectorFor } = await import("#app/services/connectors.server.ts");
-  for (const connection of connections) connectorFor(connection.channel);
-  return 1;
+  const { syncConnection } = await import("#app/services/sync.server.ts");
+  const mode = values.full ? "full" : "incremental";
+  let failed = false;
+  for (const connection of connections) {
+    const adapter = adapterFor(connection.channel);
+    out(`${connection.displayName}: ${mode} sync`);
+    const summaries = await syncConnection(
+      { ...connection, shop },
+      { connector: adapter.connector, mode, originOf: adapter.originOf, afterStream: adapter.afterStream },
+    );
+    for (const summary of summaries) {
+      failed ||= summary.status === "failed";
+      const counts = `${summary.records} records, ${summary.quarantined} quarantined, ${summary.apiCalls} API calls, ${summary.throttled} throttled`;
+      out(
+        `  ${summary.stream.padEnd(10)} ${summary.status.padEnd(9)} ${counts}${summary.message ? ` — ${summary.message}` : ""}`,
+      );
+    }
+  }
+  return failed ? 1 : 0;
 }
 
-export async function reportCommand({ values }: Context): Promise<number> {
+export async function reportCommand({ values, out }: Context): Promise<number> {
   const from = parseDay(values.from, "--from");
   const to = parseDay(values.to, "--to");
   if (from > to) throw new UsageError(`--from (${from}) is after --to (${to}).`);
-  await requireShop(values.shop);
-  throw new Error("Reports need the analytics engine, which this build does not include yet.");
+  const shop = await requireShop(values.shop);
+  const { salesReport } = await import("#app/services/report.server.ts");
+  const report = await salesReport(shop, from, to);
+  if (values.json) {
+    out(JSON.stringify(report, null, 2));
+    return 0;
+  }
+  const { formatReportTable } = await import("../report-table.ts");
+  out(formatReportTable(report));
+  return 0;
 }

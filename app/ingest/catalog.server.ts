@@ -1,0 +1,97 @@
+import type pg from "pg";
+
+import { ingestPool } from "#app/ingest/pool.server.ts";
+
+/** One variant of the shop's own catalog (the master): its SKU, title and unit cost. */
+export interface CatalogEntry {
+  sku: string;
+  title: string;
+  unitCost: string | null;
+  currency: string | null;
+  productId: string;
+  variantId: string;
+  barcode: string | null;
+}
+
+/**
+ * Upserts master products by SKU and returns the SKUs whose unit cost changed (their COGS
+ * must be rolled up again). Then links every channel's rows with that SKU to its product.
+ */
+export async function upsertCatalog(shopId: string, entries: readonly CatalogEntry[], pool: pg.Pool = ingestPool()) {
+  if (entries.length === 0) return { changedCostSkus: [] as string[] };
+  // The last entry of a SKU wins when a page lists it twice (two variants sharing a SKU).
+  const bySku = new Map(entries.map((entry) => [entry.sku, entry]));
+  const rows = [...bySku.values()];
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    const changed = await client.query<{ sku: string }>(
+      `with input as (
+         select * from unnest($2::text[], $3::text[], $4::numeric[], $5::text[], $6::text[], $7::text[], $8::text[])
+           as t(sku, title, unit_cost, currency, product_id, variant_id, barcode)
+       ), before as (
+         select p.sku, p."unitCost" from "Product" p join input i on p."shopId" = $1 and p.sku = i.sku
+       ), upserted as (
+         insert into "Product" (id, "shopId", sku, title, "unitCost", "costCurrency", "shopifyProductId",
+             "shopifyVariantId", barcode, "createdAt", "updatedAt")
+         select gen_random_uuid()::text, $1, sku, title, unit_cost, currency, product_id, variant_id, barcode, now(), now()
+         from input
+         on conflict ("shopId", sku) do update set title = excluded.title, "unitCost" = excluded."unitCost",
+           "costCurrency" = excluded."costCurrency", "shopifyProductId" = excluded."shopifyProductId",
+           "shopifyVariantId" = excluded."shopifyVariantId", barcode = excluded.barcode, "updatedAt" = now()
+         returning sku, "unitCost"
+       )
+       select u.sku from upserted u left join before b on b.sku = u.sku
+       where b.sku is null or b."unitCost" is distinct from u."unitCost"`,
+      [
+        shopId,
+        rows.map((row) => row.sku),
+        rows.map((row) => row.title),
+        rows.map((row) => row.unitCost),
+        rows.map((row) => (row.unitCost === null ? null : row.currency)),
+        rows.map((row) => row.productId),
+        rows.map((row) => row.variantId),
+        rows.map((row) => row.barcode),
+      ],
+    );
+    const skus = rows.map((row) => row.sku);
+    for (const table of ["OrderLine", "ChannelListing", "InventoryLevel"]) {
+      await client.query(
+        `update "${table}" t set "productId" = p.id from "Product" p
+         where t."shopId" = $1 and p."shopId" = $1 and t."productId" is null and t.sku = p.sku and p.sku = any($2::text[])`,
+        [shopId, skus],
+      );
+    }
+    await client.query("commit");
+    return { changedCostSkus: changed.rows.map((row) => row.sku) };
+  } catch (error) {
+    await client.query("rollback").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Shop-local days with sales of these SKUs: the days whose COGS a cost change moves. */
+export async function daysSelling(shopId: string, skus: readonly string[], pool: pg.Pool = ingestPool()) {
+  if (skus.length === 0) return [];
+  const result = await pool.query<{ day: string }>(
+    `select distinct day::text as day from "DailyRollup" where "shopId" = $1 and sku = any($2::text[])`,
+    [shopId, skus],
+  );
+  return result.rows.map((row) => row.day);
+}
+
+/** SKUs sold or listed on a channel that match no master product (nor an alias), for the merchant to map. */
+export async function unmatchedSkus(shopId: string, pool: pg.Pool = ingestPool()) {
+  const result = await pool.query<{ channel: string; sku: string; lines: string }>(
+    `select channel::text, sku, count(*)::text as lines from (
+       select o.channel, l.sku from "OrderLine" l join "Order" o on o.id = l."orderId"
+       where l."shopId" = $1 and l."productId" is null
+       union all
+       select channel, sku from "ChannelListing" where "shopId" = $1 and "productId" is null
+     ) x group by channel, sku order by channel, sku`,
+    [shopId],
+  );
+  return result.rows.map((row) => ({ channel: row.channel, sku: row.sku, rows: Number(row.lines) }));
+}

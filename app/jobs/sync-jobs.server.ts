@@ -1,0 +1,99 @@
+import type { Job } from "bullmq";
+import type { StreamName } from "@crosschannel/connector-sdk";
+import type { ChannelConnection } from "@prisma/client";
+
+import prisma from "#app/db.server.ts";
+import { getQueue, shopJobPrefix, type JobPayloads } from "#app/jobs/queues.server.ts";
+import type { ChannelAdapter } from "#app/services/connections.server.ts";
+import { syncConnection, type SyncConnectionOptions } from "#app/services/sync.server.ts";
+
+/** Scheduler id of a connection's stream: starts with the shop, so uninstalling finds it. */
+export function syncSchedulerId(connection: Pick<ChannelConnection, "id" | "shopId">, stream: string): string {
+  return `${shopJobPrefix(connection.shopId)}sync:${connection.id}:${stream}`;
+}
+
+/** Retries with exponential backoff, for every sync job. */
+export const SYNC_JOB_OPTIONS = { attempts: 3, backoff: { type: "exponential", delay: 30_000 } } as const;
+
+/**
+ * One scheduler per connection and stream at the stream's default frequency. Upserting
+ * (not adding) means a redeploy or a reconnect never duplicates a schedule.
+ */
+export async function scheduleConnection(connection: ChannelConnection, adapter: ChannelAdapter): Promise<string[]> {
+  const queue = getQueue("sync");
+  const ids: string[] = [];
+  for (const stream of adapter.connector.supportedStreams) {
+    const everyMinutes = adapter.connector.stream(stream).defaultSchedule.everyMinutes;
+    const id = syncSchedulerId(connection, stream);
+    await queue.upsertJobScheduler(
+      id,
+      { every: everyMinutes * 60_000 },
+      {
+        name: "sync",
+        data: { shopId: connection.shopId, connectionId: connection.id, stream, mode: "incremental" },
+        opts: SYNC_JOB_OPTIONS,
+      },
+    );
+    ids.push(id);
+  }
+  return ids;
+}
+
+/** How long one job may sync before it yields the worker to other shops' jobs. */
+export const SYNC_SLICE_MS = Number(process.env.SYNC_SLICE_MS ?? 120_000);
+
+export interface SyncJobDependencies {
+  adapterFor(channel: ChannelConnection["channel"]): ChannelAdapter;
+  syncOptions?: Partial<SyncConnectionOptions>;
+  sliceMs?: number;
+}
+
+/**
+ * Runs one stream of one connection for at most a time slice. A stream with more to read
+ * than a slice allows is continued by a new job at the back of the queue, so a shop with a
+ * huge backlog takes turns with the others instead of holding a worker for hours.
+ */
+export async function processSyncJob(job: Job<JobPayloads["sync"]>, deps: SyncJobDependencies) {
+  const { shopId, connectionId, stream, mode } = job.data;
+  const connection = await prisma.channelConnection.findFirst({
+    where: { id: connectionId, shopId },
+    include: { shop: true },
+  });
+  if (
+    !connection ||
+    connection.shop.status !== "installed" ||
+    connection.status === "paused" ||
+    connection.status === "revoked"
+  ) {
+    return { skipped: true, reason: "connection gone, paused or shop uninstalled" };
+  }
+  const adapter = deps.adapterFor(connection.channel);
+  const slice = new AbortController();
+  const timer = setTimeout(() => slice.abort(new Error("time slice used up")), deps.sliceMs ?? SYNC_SLICE_MS);
+  try {
+    const [summary] = await syncConnection(connection, {
+      ...deps.syncOptions,
+      connector: adapter.connector,
+      originOf: adapter.originOf,
+      afterStream: adapter.afterStream,
+      streams: [stream as StreamName],
+      mode,
+      signal: slice.signal,
+    });
+    if (summary?.status === "cancelled" && slice.signal.aborted) {
+      // The checkpoint of the last committed page is stored: the continuation resumes there.
+      await getQueue("sync").add(
+        "sync",
+        { ...job.data, mode: "incremental" },
+        { ...SYNC_JOB_OPTIONS, jobId: `${shopJobPrefix(shopId)}sync:${connectionId}:${stream}:continue:${Date.now()}` },
+      );
+    }
+    if (summary?.status === "failed") {
+      // BullMQ retries with backoff; the run and its error are already recorded.
+      throw new Error(summary.message ?? `${stream} sync failed`);
+    }
+    return summary;
+  } finally {
+    clearTimeout(timer);
+  }
+}

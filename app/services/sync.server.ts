@@ -1,0 +1,243 @@
+import {
+  runSync,
+  type ChannelOrder,
+  type Clock,
+  type Connector,
+  type HttpOverrides,
+  type StreamName,
+  type SyncRunResult,
+} from "@crosschannel/connector-sdk";
+import type { ChannelConnection, Prisma, Shop } from "@prisma/client";
+
+import prisma from "#app/db.server.ts";
+import { ingestPool } from "#app/ingest/pool.server.ts";
+import { PostgresRecordSink } from "#app/ingest/sink.server.ts";
+import type { ChannelAdapter } from "#app/services/connections.server.ts";
+import { decryptJson } from "#app/services/crypto.server.ts";
+import { refreshRollups } from "#app/services/rollups.server.ts";
+
+export type SyncMode = "incremental" | "full";
+
+export interface StreamSyncSummary {
+  stream: StreamName;
+  status: "succeeded" | "failed" | "cancelled" | "skipped";
+  /** Why it was skipped or failed, in words a merchant can act on. */
+  message: string | null;
+  records: number;
+  quarantined: number;
+  pages: number;
+  apiCalls: number;
+  throttled: number;
+  retried: number;
+  rollupDays: number;
+  syncRunId: string | null;
+}
+
+export interface SyncConnectionOptions {
+  connector: Connector;
+  /** The marketplace a Shopify order was copied from, for the no-double-counting rule. */
+  originOf?: (order: ChannelOrder) => string | null;
+  afterStream?: ChannelAdapter["afterStream"];
+  streams?: readonly StreamName[];
+  mode?: SyncMode;
+  signal?: AbortSignal;
+  /** For simulators and tests: a virtual clock and shorter HTTP timeouts. */
+  clock?: Clock;
+  httpOverrides?: HttpOverrides;
+  /** How far back a first (or full) sync reaches when the connection does not say. */
+  defaultBackfillMonths?: number;
+}
+
+function backfillStart(config: unknown, now: Date, fallbackMonths: number): string {
+  const months = (config as { backfillMonths?: number } | null)?.backfillMonths ?? fallbackMonths;
+  const start = new Date(now);
+  start.setUTCMonth(start.getUTCMonth() - months);
+  return start.toISOString();
+}
+
+/** Runs every stream of one connection (or the ones asked for), one run per stream at a time. */
+export async function syncConnection(
+  connection: ChannelConnection & { shop: Shop },
+  options: SyncConnectionOptions,
+): Promise<StreamSyncSummary[]> {
+  const { connector } = options;
+  const streams = options.streams ?? connector.supportedStreams;
+  const config = connector.parseConfig(connection.config);
+  const credentials = connector.parseCredentials(decryptJson(connection.credentials, connection.credentialsKeyId));
+  const summaries: StreamSyncSummary[] = [];
+  for (const stream of streams) {
+    if (options.signal?.aborted) break;
+    summaries.push(await syncStream(connection, stream, config, credentials, options));
+  }
+  return summaries;
+}
+
+async function syncStream(
+  connection: ChannelConnection & { shop: Shop },
+  stream: StreamName,
+  config: unknown,
+  credentials: unknown,
+  options: SyncConnectionOptions,
+): Promise<StreamSyncSummary> {
+  const lockKey = `sync:${connection.id}:${stream}`;
+  const lock = await ingestPool().connect();
+  try {
+    // One run per connection and stream, across every process: a session-level advisory lock.
+    const acquired = await lock.query<{ locked: boolean }>(
+      "select pg_try_advisory_lock(hashtextextended($1, 0)) as locked",
+      [lockKey],
+    );
+    if (!acquired.rows[0]?.locked) {
+      return skipped(stream, "Another sync of this stream is running; this one was skipped.");
+    }
+    try {
+      return await runLocked(connection, stream, config, credentials, options);
+    } finally {
+      await lock.query("select pg_advisory_unlock(hashtextextended($1, 0))", [lockKey]);
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+function skipped(stream: StreamName, message: string): StreamSyncSummary {
+  return {
+    stream,
+    status: "skipped",
+    message,
+    records: 0,
+    quarantined: 0,
+    pages: 0,
+    apiCalls: 0,
+    throttled: 0,
+    retried: 0,
+    rollupDays: 0,
+    syncRunId: null,
+  };
+}
+
+async function runLocked(
+  connection: ChannelConnection & { shop: Shop },
+  stream: StreamName,
+  config: unknown,
+  credentials: unknown,
+  options: SyncConnectionOptions,
+): Promise<StreamSyncSummary> {
+  const { shop } = connection;
+  const mode = options.mode ?? "incremental";
+  const run = await prisma.syncRun.create({
+    data: { shopId: shop.id, connectionId: connection.id, stream, mode, status: "running" },
+  });
+  const sink = new PostgresRecordSink({
+    shopId: shop.id,
+    connectionId: connection.id,
+    channel: connection.channel,
+    timezone: shop.timezone,
+    syncRunId: run.id,
+    ignoreStoredCheckpoint: mode === "full",
+    originOf: options.originOf,
+  });
+  const now = new Date(options.clock?.now() ?? Date.now());
+  let result: SyncRunResult;
+  try {
+    result = await runSync({
+      connector: options.connector,
+      stream,
+      sink,
+      connectionId: connection.id,
+      config,
+      credentials,
+      signal: options.signal,
+      clock: options.clock,
+      httpOverrides: options.httpOverrides,
+      startDate: backfillStart(config, now, options.defaultBackfillMonths ?? 24),
+    });
+  } catch (error) {
+    // runSync reports failures in its result; reaching here means the host itself failed.
+    await prisma.syncRun.update({
+      where: { id: run.id },
+      data: { status: "failed", finishedAt: new Date(), error: { message: (error as Error).message } },
+    });
+    throw error;
+  }
+  const days = new Set(sink.touchedDays);
+  if (result.status === "succeeded" && options.afterStream) {
+    const more = await options.afterStream({
+      shop,
+      stream,
+      config,
+      credentials,
+      signal: options.signal,
+      clock: options.clock,
+      httpOverrides: options.httpOverrides,
+    });
+    for (const day of more) days.add(day);
+  }
+  let rollupDays = 0;
+  if (days.size > 0) {
+    rollupDays = (await refreshRollups(shop.id, days)).days;
+  }
+  const error: Prisma.InputJsonValue | undefined = result.error
+    ? { message: result.error.message, name: result.error.name }
+    : undefined;
+  const finished = await prisma.syncRun.update({
+    where: { id: run.id },
+    data: {
+      status: result.status,
+      finishedAt: new Date(),
+      apiCalls: result.http.calls,
+      throttled: result.http.throttled,
+      retried: result.http.retried,
+      bytesRead: BigInt(result.http.bytes),
+      error,
+    },
+  });
+  await recordSyncOutcome(connection, stream, result);
+  return {
+    stream,
+    status: result.status,
+    message: result.error?.message ?? null,
+    records: finished.recordsWritten,
+    quarantined: finished.recordsQuarantined,
+    pages: finished.pages,
+    apiCalls: result.http.calls,
+    throttled: result.http.throttled,
+    retried: result.http.retried,
+    rollupDays,
+    syncRunId: run.id,
+  };
+}
+
+/** A failed stream raises one (deduplicated) alert; the next success resolves it. */
+async function recordSyncOutcome(connection: ChannelConnection, stream: StreamName, result: SyncRunResult) {
+  const dedupeKey = `sync_failed:${connection.id}:${stream}`;
+  if (result.status === "failed") {
+    const body = `The last ${stream} sync of ${connection.displayName} failed: ${result.error?.message ?? "unknown error"}`;
+    await prisma.alert.upsert({
+      where: { shopId_dedupeKey: { shopId: connection.shopId, dedupeKey } },
+      create: {
+        shopId: connection.shopId,
+        kind: "sync_failed",
+        severity: "critical",
+        dedupeKey,
+        title: `${connection.displayName}: ${stream} sync failed`,
+        body,
+        data: { connectionId: connection.id, stream },
+      },
+      update: { body, status: "open", dismissedAt: null },
+    });
+    await prisma.channelConnection.update({
+      where: { id: connection.id },
+      data: { status: "error", lastError: result.error?.message ?? null },
+    });
+  } else if (result.status === "succeeded") {
+    await prisma.alert.updateMany({
+      where: { shopId: connection.shopId, dedupeKey, status: "open" },
+      data: { status: "resolved" },
+    });
+    await prisma.channelConnection.updateMany({
+      where: { id: connection.id, status: "error" },
+      data: { status: "active", lastError: null },
+    });
+  }
+}

@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it } from "vitest";
+
+import prisma from "#app/db.server.ts";
+import { closeIngestPool } from "#app/ingest/pool.server.ts";
+import { connectChannel, ConnectionError, type ChannelAdapter } from "#app/services/connections.server.ts";
+import { salesReport } from "#app/services/report.server.ts";
+import { syncConnection } from "#app/services/sync.server.ts";
+
+import { acmeConnector, type AcmeConfig } from "../../connectors/sdk/example/acme-connector.ts";
+import { AcmeSimulator } from "../../connectors/sdk/example/acme-simulator.ts";
+
+// The SDK's example connector stands in for a marketplace: the app's code is channel-agnostic.
+const acmeAsAmazon: ChannelAdapter = {
+  channel: "amazon",
+  connector: acmeConnector,
+  split: (settings) => {
+    const { apiKey, ...config } = settings as Record<string, unknown>;
+    return { config, credentials: { apiKey } };
+  },
+  accountId: (config) => (config as AcmeConfig).sellerId,
+  displayName: (config) => `Acme ${(config as AcmeConfig).sellerId}`,
+};
+
+const simulators: AcmeSimulator[] = [];
+afterEach(async () => {
+  await Promise.all(simulators.splice(0).map((simulator) => simulator.close()));
+  await closeIngestPool();
+});
+
+async function setUp() {
+  const simulator = new AcmeSimulator({ seed: 11 });
+  simulators.push(simulator);
+  await simulator.start();
+  const shop = await prisma.shop.create({ data: { domain: "sync.myshopify.com", timezone: "UTC", currency: "USD" } });
+  const settings = { ...simulator.config(), ...simulator.credentials() };
+  const options = { clock: simulator.clock, httpOverrides: { timeoutMs: 500 } };
+  return { simulator, shop, settings, options };
+}
+
+describe("connecting a channel", () => {
+  it("refuses settings that do not validate, says which field, and stores nothing", async () => {
+    const { shop, settings, options } = await setUp();
+    await expect(connectChannel(shop, acmeAsAmazon, { ...settings, sellerId: "1001" }, options)).rejects.toThrow(
+      /config\.sellerId: sellerId must look like S-1234/,
+    );
+    expect(await prisma.channelConnection.count()).toBe(0);
+  });
+
+  it("refuses revoked credentials after asking the channel, and stores nothing", async () => {
+    const { simulator, shop, settings, options } = await setUp();
+    simulator.server.revokeCredentials();
+    const attempt = connectChannel(shop, acmeAsAmazon, settings, options);
+    await expect(attempt).rejects.toBeInstanceOf(ConnectionError);
+    await expect(attempt).rejects.toThrow(/refused the connection/);
+    expect(await prisma.channelConnection.count()).toBe(0);
+  });
+
+  it("stores the secret part encrypted, and connecting again updates the same connection", async () => {
+    const { shop, settings, options } = await setUp();
+    const first = await connectChannel(shop, acmeAsAmazon, settings, options);
+    const again = await connectChannel(shop, acmeAsAmazon, settings, options);
+    expect(again.id).toBe(first.id);
+    const stored = await prisma.channelConnection.findUniqueOrThrow({ where: { id: first.id } });
+    expect(Buffer.from(stored.credentials).toString("latin1")).not.toContain(settings.apiKey);
+    expect(JSON.stringify(stored.config)).not.toContain(settings.apiKey);
+    expect(stored.config).toMatchObject({ sellerId: settings.sellerId });
+  });
+});
+
+describe("syncing a connection", () => {
+  it("runs every stream, records the runs, and the report shows the channel's numbers", async () => {
+    const { shop, settings, options } = await setUp();
+    const connection = await connectChannel(shop, acmeAsAmazon, settings, options);
+    const summaries = await syncConnection({ ...connection, shop }, { connector: acmeConnector, ...options });
+    expect(summaries.map((summary) => [summary.stream, summary.status])).toEqual([
+      ["orders", "succeeded"],
+      ["listings", "succeeded"],
+      ["inventory", "succeeded"],
+      ["fees", "succeeded"],
+    ]);
+    const runs = await prisma.syncRun.findMany({
+      where: { connectionId: connection.id },
+      orderBy: { startedAt: "asc" },
+    });
+    expect(runs.every((run) => run.status === "succeeded" && run.finishedAt && run.apiCalls > 0)).toBe(true);
+    expect(runs.find((run) => run.stream === "orders")?.recordsWritten).toBe(await prisma.order.count());
+    const report = await salesReport(shop, "2026-01-01", "2026-12-31");
+    expect(report.channels.find((row) => row.channel === "amazon")?.orders).toBeGreaterThan(0);
+
+    // Nothing new on the channel: the next incremental run writes nothing more.
+    const before = await prisma.order.count();
+    const again = await syncConnection(
+      { ...connection, shop },
+      { connector: acmeConnector, streams: ["orders"], ...options },
+    );
+    expect(again[0]).toMatchObject({ status: "succeeded" });
+    expect(await prisma.order.count()).toBe(before);
+  });
+
+  it("runs one sync per connection and stream at a time", async () => {
+    const { shop, settings, options } = await setUp();
+    const connection = await connectChannel(shop, acmeAsAmazon, settings, options);
+    const [first, second] = await Promise.all([
+      syncConnection({ ...connection, shop }, { connector: acmeConnector, streams: ["orders"], ...options }),
+      syncConnection({ ...connection, shop }, { connector: acmeConnector, streams: ["orders"], ...options }),
+    ]);
+    const statuses = [first[0]?.status, second[0]?.status].sort();
+    expect(statuses).toEqual(["skipped", "succeeded"]);
+  });
+
+  it("raises one alert when a stream fails and resolves it when it succeeds again", async () => {
+    const { simulator, shop, settings, options } = await setUp();
+    const connection = await connectChannel(shop, acmeAsAmazon, settings, options);
+    simulator.server.revokeCredentials();
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const [summary] = await syncConnection(
+        { ...connection, shop },
+        { connector: acmeConnector, streams: ["fees"], ...options },
+      );
+      expect(summary?.status).toBe("failed");
+    }
+    const alerts = await prisma.alert.findMany({ where: { shopId: shop.id } });
+    expect(alerts).toMatchObject([{ kind: "sync_failed", status: "open", severity: "critical" }]);
+    expect((await prisma.channelConnection.findUniqueOrThrow({ where: { id: connection.id } })).status).toBe("error");
+
+    simulator.server.restoreCredentials();
+    const [summary] = await syncConnection(
+      { ...connection, shop },
+      { connector: acmeConnector, streams: ["fees"], ...options },
+    );
+    expect(summary?.status).toBe("succeeded");
+    expect((await prisma.alert.findFirstOrThrow({ where: { shopId: shop.id } })).status).toBe("resolved");
+    expect((await prisma.channelConnection.findUniqueOrThrow({ where: { id: connection.id } })).status).toBe("active");
+  });
+});
