@@ -10,14 +10,25 @@ export interface CatalogEntry {
   currency: string | null;
   productId: string;
   variantId: string;
+  inventoryItemId?: string | null;
   barcode: string | null;
+}
+
+export interface UpsertCatalogOptions {
+  /** Entries whose cost is unknown (webhooks without one) keep the stored cost. */
+  keepStoredCost?: boolean;
 }
 
 /**
  * Upserts master products by SKU and returns the SKUs whose unit cost changed (their COGS
  * must be rolled up again). Then links every channel's rows with that SKU to its product.
  */
-export async function upsertCatalog(shopId: string, entries: readonly CatalogEntry[], pool: pg.Pool = ingestPool()) {
+export async function upsertCatalog(
+  shopId: string,
+  entries: readonly CatalogEntry[],
+  options: UpsertCatalogOptions = {},
+  pool: pg.Pool = ingestPool(),
+) {
   if (entries.length === 0) return { changedCostSkus: [] as string[] };
   // The last entry of a SKU wins when a page lists it twice (two variants sharing a SKU).
   const bySku = new Map(entries.map((entry) => [entry.sku, entry]));
@@ -27,18 +38,24 @@ export async function upsertCatalog(shopId: string, entries: readonly CatalogEnt
     await client.query("begin");
     const changed = await client.query<{ sku: string }>(
       `with input as (
-         select * from unnest($2::text[], $3::text[], $4::numeric[], $5::text[], $6::text[], $7::text[], $8::text[])
-           as t(sku, title, unit_cost, currency, product_id, variant_id, barcode)
+         select * from unnest($2::text[], $3::text[], $4::numeric[], $5::text[], $6::text[], $7::text[], $8::text[],
+             $9::text[]) as t(sku, title, unit_cost, currency, product_id, variant_id, barcode, inventory_item_id)
        ), before as (
          select p.sku, p."unitCost" from "Product" p join input i on p."shopId" = $1 and p.sku = i.sku
        ), upserted as (
          insert into "Product" (id, "shopId", sku, title, "unitCost", "costCurrency", "shopifyProductId",
-             "shopifyVariantId", barcode, "createdAt", "updatedAt")
-         select gen_random_uuid()::text, $1, sku, title, unit_cost, currency, product_id, variant_id, barcode, now(), now()
+             "shopifyVariantId", barcode, "shopifyInventoryItemId", "createdAt", "updatedAt")
+         select gen_random_uuid()::text, $1, sku, title, unit_cost, currency, product_id, variant_id, barcode,
+           inventory_item_id, now(), now()
          from input
-         on conflict ("shopId", sku) do update set title = excluded.title, "unitCost" = excluded."unitCost",
-           "costCurrency" = excluded."costCurrency", "shopifyProductId" = excluded."shopifyProductId",
-           "shopifyVariantId" = excluded."shopifyVariantId", barcode = excluded.barcode, "updatedAt" = now()
+         on conflict ("shopId", sku) do update set title = excluded.title,
+           "unitCost" = case when $10 and excluded."unitCost" is null then "Product"."unitCost" else excluded."unitCost" end,
+           "costCurrency" = case when $10 and excluded."unitCost" is null then "Product"."costCurrency"
+                            else excluded."costCurrency" end,
+           "shopifyProductId" = excluded."shopifyProductId", "shopifyVariantId" = excluded."shopifyVariantId",
+           barcode = excluded.barcode,
+           "shopifyInventoryItemId" = coalesce(excluded."shopifyInventoryItemId", "Product"."shopifyInventoryItemId"),
+           "updatedAt" = now()
          returning sku, "unitCost"
        )
        select u.sku from upserted u left join before b on b.sku = u.sku
@@ -52,6 +69,8 @@ export async function upsertCatalog(shopId: string, entries: readonly CatalogEnt
         rows.map((row) => row.productId),
         rows.map((row) => row.variantId),
         rows.map((row) => row.barcode),
+        rows.map((row) => row.inventoryItemId ?? null),
+        options.keepStoredCost ?? false,
       ],
     );
     const skus = rows.map((row) => row.sku);

@@ -59,6 +59,41 @@ export class PostgresRecordSink implements RecordSink {
     return result.rows[0]?.checkpoint ?? null;
   }
 
+  /**
+   * Applies records that did not come from a stream read (webhooks), with the same upserts and
+   * the same "newest version wins" rule, and without moving any checkpoint.
+   */
+  async applyRecords(stream: SinkPage["stream"], records: readonly unknown[]): Promise<number> {
+    const touched: TouchedDays = new Set();
+    const client = await this.#pool.connect();
+    try {
+      await client.query("begin");
+      const written = await this.#write(client, stream, records, touched);
+      await client.query("commit");
+      for (const day of touched) this.touchedDays.add(day);
+      return written;
+    } catch (error) {
+      await client.query("rollback").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async #write(client: pg.PoolClient, stream: SinkPage["stream"], records: readonly unknown[], touched: TouchedDays) {
+    const scope = this.#options;
+    switch (stream) {
+      case "orders":
+        return writeOrders(client, scope, records as ChannelOrder[], touched);
+      case "listings":
+        return writeListings(client, scope, records as ChannelListing[]);
+      case "inventory":
+        return writeInventory(client, scope, records as InventoryLevel[]);
+      case "fees":
+        return writeFees(client, scope, records as FeeEvent[], touched);
+    }
+  }
+
   async commitPage(page: SinkPage): Promise<void> {
     this.#check(page);
     const scope = this.#options;
@@ -66,21 +101,7 @@ export class PostgresRecordSink implements RecordSink {
     const client = await this.#pool.connect();
     try {
       await client.query("begin");
-      let written = 0;
-      switch (page.stream) {
-        case "orders":
-          written = await writeOrders(client, scope, page.records as ChannelOrder[], touched);
-          break;
-        case "listings":
-          written = await writeListings(client, scope, page.records as ChannelListing[]);
-          break;
-        case "inventory":
-          written = await writeInventory(client, scope, page.records as InventoryLevel[]);
-          break;
-        case "fees":
-          written = await writeFees(client, scope, page.records as FeeEvent[], touched);
-          break;
-      }
+      const written = await this.#write(client, page.stream, page.records, touched);
       if (page.quarantined.length > 0) {
         await client.query(
           `insert into "QuarantinedRecord" (id, "shopId", "connectionId", "syncRunId", stream, "externalId", reason,

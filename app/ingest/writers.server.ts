@@ -1,4 +1,10 @@
-import type { ChannelListing, ChannelOrder, FeeEvent, InventoryLevel } from "@crosschannel/connector-sdk";
+import type {
+  ChannelListing,
+  ChannelOrder,
+  ChannelRefund,
+  FeeEvent,
+  InventoryLevel,
+} from "@crosschannel/connector-sdk";
 import type pg from "pg";
 
 import { localDay } from "#app/lib/days.ts";
@@ -130,40 +136,11 @@ export async function writeOrders(
     [orderIds, UNIT_SEPARATOR, lines.map((l) => `${l.order.externalId}${UNIT_SEPARATOR}${l.line.externalId}`)],
   );
 
-  const refunds = current.flatMap((order) => order.refunds);
-  if (refunds.length > 0) {
-    await client.query(
-      `insert into "Refund" (id, "shopId", "connectionId", "orderId", "orderLineId", "externalId", sku, quantity,
-          amount, shipping, tax, currency, "refundedAt", "rawStatus")
-       select gen_random_uuid()::text, $1, $2, o.id, l.id, t.external_id, t.sku, t.quantity, t.amount, t.shipping,
-          t.tax, t.currency, t.created_at::timestamptz at time zone 'UTC', t.raw_status
-       from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::numeric[], $9::numeric[],
-          $10::numeric[], $11::text[], $12::text[], $13::text[])
-         as t(order_external_id, line_external_id, external_id, sku, quantity, amount, shipping, tax, currency,
-              created_at, raw_status)
-       join "Order" o on o."connectionId" = $2 and o."externalId" = t.order_external_id
-       left join "OrderLine" l on l."orderId" = o.id and l."externalId" = t.line_external_id
-       on conflict ("connectionId", "externalId") do update set
-          "orderId" = excluded."orderId", "orderLineId" = excluded."orderLineId", sku = excluded.sku,
-          quantity = excluded.quantity, amount = excluded.amount, shipping = excluded.shipping, tax = excluded.tax,
-          currency = excluded.currency, "refundedAt" = excluded."refundedAt", "rawStatus" = excluded."rawStatus"`,
-      [
-        scope.shopId,
-        scope.connectionId,
-        column(refunds, (r) => r.orderExternalId),
-        column(refunds, (r) => r.lineExternalId),
-        column(refunds, (r) => r.externalId),
-        column(refunds, (r) => r.sku),
-        column(refunds, (r) => r.quantity),
-        column(refunds, (r) => r.amount),
-        column(refunds, (r) => r.shipping),
-        column(refunds, (r) => r.tax),
-        column(refunds, (r) => r.currency),
-        column(refunds, (r) => r.createdAt),
-        column(refunds, (r) => r.rawStatus),
-      ],
-    );
-  }
+  await writeRefunds(
+    client,
+    scope,
+    current.flatMap((order) => order.refunds),
+  );
 
   for (const order of current) {
     touched.add(localDay(order.placedAt, scope.timezone));
@@ -311,4 +288,50 @@ export async function writeFees(
     for (const row of days.rows) touched.add(localDay(row.placedAt, scope.timezone));
   }
   return result.rowCount ?? 0;
+}
+
+/**
+ * Refunds of orders already stored (a refund names its order; one whose order is unknown is
+ * skipped by the join and reported in the returned count).
+ */
+export async function writeRefunds(
+  client: pg.PoolClient,
+  scope: IngestScope,
+  refunds: readonly ChannelRefund[],
+): Promise<number> {
+  if (refunds.length > 0) {
+    const result = await client.query(
+      `insert into "Refund" (id, "shopId", "connectionId", "orderId", "orderLineId", "externalId", sku, quantity,
+          amount, shipping, tax, currency, "refundedAt", "rawStatus")
+       select gen_random_uuid()::text, $1, $2, o.id, l.id, t.external_id, t.sku, t.quantity, t.amount, t.shipping,
+          t.tax, t.currency, t.created_at::timestamptz at time zone 'UTC', t.raw_status
+       from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::numeric[], $9::numeric[],
+          $10::numeric[], $11::text[], $12::text[], $13::text[])
+         as t(order_external_id, line_external_id, external_id, sku, quantity, amount, shipping, tax, currency,
+              created_at, raw_status)
+       join "Order" o on o."connectionId" = $2 and o."externalId" = t.order_external_id
+       left join "OrderLine" l on l."orderId" = o.id and l."externalId" = t.line_external_id
+       on conflict ("connectionId", "externalId") do update set
+          "orderId" = excluded."orderId", "orderLineId" = excluded."orderLineId", sku = excluded.sku,
+          quantity = excluded.quantity, amount = excluded.amount, shipping = excluded.shipping, tax = excluded.tax,
+          currency = excluded.currency, "refundedAt" = excluded."refundedAt", "rawStatus" = excluded."rawStatus"`,
+      [
+        scope.shopId,
+        scope.connectionId,
+        column(refunds, (r) => r.orderExternalId),
+        column(refunds, (r) => r.lineExternalId),
+        column(refunds, (r) => r.externalId),
+        column(refunds, (r) => r.sku),
+        column(refunds, (r) => r.quantity),
+        column(refunds, (r) => r.amount),
+        column(refunds, (r) => r.shipping),
+        column(refunds, (r) => r.tax),
+        column(refunds, (r) => r.currency),
+        column(refunds, (r) => r.createdAt),
+        column(refunds, (r) => r.rawStatus),
+      ],
+    );
+    return result.rowCount ?? 0;
+  }
+  return 0;
 }

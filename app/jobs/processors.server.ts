@@ -23,6 +23,10 @@ export const processors: { [N in QueueName]?: Processor<N> } = {
     ]);
     return processSyncJob(job, { adapterFor });
   },
+  webhooks: async (job) => {
+    const { applyShopifyWebhook } = await import("#app/jobs/shopify-webhooks.server.ts");
+    return applyShopifyWebhook(job.data);
+  },
   housekeeping: async (job) => {
     switch (job.data.task) {
       case "purge-webhook-deliveries":

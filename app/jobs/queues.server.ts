@@ -11,14 +11,21 @@ export interface JobPayloads {
   forecast: { shopId: string };
   alerts: { shopId: string };
   housekeeping: { task: "purge-webhook-deliveries" };
+  /** A verified Shopify webhook with its payload, applied by the worker. */
+  webhooks: { shopId: string; topic: string; webhookId: string; payload: unknown };
 }
 
 export type QueueName = keyof JobPayloads;
-export const QUEUE_NAMES: readonly QueueName[] = ["sync", "rollup", "forecast", "alerts", "housekeeping"];
+export const QUEUE_NAMES: readonly QueueName[] = ["sync", "rollup", "forecast", "alerts", "housekeeping", "webhooks"];
 
 /** Scheduler and job ids start with the shop, so a shop's work can be found and stopped. */
 export function shopJobPrefix(shopId: string): string {
   return `shop:${shopId}:`;
+}
+
+/** A job id for a shop's job: BullMQ job ids may not contain ':' (scheduler ids may). */
+export function shopJobId(shopId: string, ...parts: string[]): string {
+  return [`shop.${shopId}`, ...parts].join(".").replaceAll(":", "_");
 }
 
 export type QueueBackendKind = "redis" | "postgres";
@@ -100,7 +107,7 @@ export async function stopShopJobs(shopId: string): Promise<{ schedulers: number
     const pending = await queue.getJobs(["waiting", "delayed", "prioritized", "waiting-children"]);
     for (const job of pending) {
       const data = job?.data as { shopId?: string } | undefined;
-      if (job && (data?.shopId === shopId || job.id?.startsWith(prefix))) {
+      if (job && (data?.shopId === shopId || job.id?.startsWith(shopJobId(shopId)))) {
         await job.remove().catch(() => undefined);
         jobs += 1;
       }

@@ -3,7 +3,7 @@ import type { StreamName } from "@crosschannel/connector-sdk";
 import type { ChannelConnection } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
-import { getQueue, shopJobPrefix, type JobPayloads } from "#app/jobs/queues.server.ts";
+import { getQueue, shopJobId, shopJobPrefix, type JobPayloads } from "#app/jobs/queues.server.ts";
 import type { ChannelAdapter } from "#app/services/connections.server.ts";
 import { syncConnection, type SyncConnectionOptions } from "#app/services/sync.server.ts";
 
@@ -85,7 +85,7 @@ export async function processSyncJob(job: Job<JobPayloads["sync"]>, deps: SyncJo
       await getQueue("sync").add(
         "sync",
         { ...job.data, mode: "incremental" },
-        { ...SYNC_JOB_OPTIONS, jobId: `${shopJobPrefix(shopId)}sync:${connectionId}:${stream}:continue:${Date.now()}` },
+        { ...SYNC_JOB_OPTIONS, jobId: shopJobId(shopId, "sync", connectionId, stream, "continue", String(Date.now())) },
       );
     }
     if (summary?.status === "failed") {
