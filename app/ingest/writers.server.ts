@@ -1,4 +1,5 @@
 import type {
+  ChannelCancellation,
   ChannelListing,
   ChannelOrder,
   ChannelRefund,
@@ -140,6 +141,11 @@ export async function writeOrders(
     client,
     scope,
     current.flatMap((order) => order.refunds),
+  );
+  await writeCancellations(
+    client,
+    scope,
+    current.flatMap((order) => order.cancellations ?? []),
   );
 
   for (const order of current) {
@@ -334,4 +340,47 @@ export async function writeRefunds(
     return result.rowCount ?? 0;
   }
   return 0;
+}
+
+/** Each cancellation event of a line, as its own row (the line's counted units already exclude them). */
+export async function writeCancellations(
+  client: pg.PoolClient,
+  scope: IngestScope,
+  cancellations: readonly ChannelCancellation[],
+): Promise<number> {
+  if (cancellations.length === 0) return 0;
+  const result = await client.query(
+    `insert into "Cancellation" (id, "shopId", "connectionId", "orderId", "orderLineId", "externalId", sku, quantity,
+        amount, shipping, tax, currency, "cancelledAt", "reasonCode", "rawStatus")
+     select gen_random_uuid()::text, $1, $2, o.id, l.id, t.external_id, t.sku, t.quantity, t.amount, t.shipping,
+        t.tax, t.currency, t.created_at::timestamptz at time zone 'UTC', t.reason_code, t.raw_status
+     from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::numeric[], $9::numeric[],
+        $10::numeric[], $11::text[], $12::text[], $13::text[], $14::text[])
+       as t(order_external_id, line_external_id, external_id, sku, quantity, amount, shipping, tax, currency,
+            created_at, reason_code, raw_status)
+     join "Order" o on o."connectionId" = $2 and o."externalId" = t.order_external_id
+     left join "OrderLine" l on l."orderId" = o.id and l."externalId" = t.line_external_id
+     on conflict ("connectionId", "externalId") do update set
+        "orderId" = excluded."orderId", "orderLineId" = excluded."orderLineId", sku = excluded.sku,
+        quantity = excluded.quantity, amount = excluded.amount, shipping = excluded.shipping, tax = excluded.tax,
+        currency = excluded.currency, "cancelledAt" = excluded."cancelledAt", "reasonCode" = excluded."reasonCode",
+        "rawStatus" = excluded."rawStatus"`,
+    [
+      scope.shopId,
+      scope.connectionId,
+      column(cancellations, (c) => c.orderExternalId),
+      column(cancellations, (c) => c.lineExternalId),
+      column(cancellations, (c) => c.externalId),
+      column(cancellations, (c) => c.sku),
+      column(cancellations, (c) => c.quantity),
+      column(cancellations, (c) => c.amount),
+      column(cancellations, (c) => c.shipping),
+      column(cancellations, (c) => c.tax),
+      column(cancellations, (c) => c.currency),
+      column(cancellations, (c) => c.createdAt),
+      column(cancellations, (c) => c.reasonCode),
+      column(cancellations, (c) => c.rawStatus),
+    ],
+  );
+  return result.rowCount ?? 0;
 }

@@ -76,6 +76,7 @@ export async function processSyncJob(job: Job<JobPayloads["sync"]>, deps: SyncJo
       connector: adapter.connector,
       originOf: adapter.originOf,
       afterStream: adapter.afterStream,
+      credentialsFor: adapter.credentialsFor,
       streams: [stream as StreamName],
       mode,
       signal: slice.signal,

@@ -45,6 +45,15 @@ export default function Overview() {
                     {connection.displayName} ({connection.channel}) — {connection.status}
                   </Text>
                 ))}
+                {overview.marketplaceImports.map((entry) => (
+                  <Text as="p" tone="subdued" key={entry.marketplace}>
+                    {entry.orders} Shopify {entry.orders === 1 ? "order was" : "orders were"} imported from{" "}
+                    {entry.marketplace} (Marketplace Connect or a similar app):{" "}
+                    {entry.countedUnder === "shopify"
+                      ? `counted under Shopify, because ${entry.marketplace} is not connected here.`
+                      : `counted once, under ${entry.marketplace}, from ${entry.marketplace}'s own data.`}
+                  </Text>
+                ))}
               </BlockStack>
             </Card>
           )}

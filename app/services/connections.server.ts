@@ -23,6 +23,8 @@ export interface ChannelAdapter<Config = unknown, Credentials = unknown> {
   displayName(config: Config): string;
   /** For a shop's own orders: the marketplace an order was copied from (Marketplace Connect). */
   originOf?: (order: ChannelOrder) => string | null;
+  /** Fresh credentials at run time (an installed shop's offline token), instead of the stored ones. */
+  credentialsFor?: (connection: ChannelConnection & { shop: Shop }, stored: unknown) => Promise<unknown>;
   /** Work after a stream synced (the master catalog's unit costs); returns days to roll up again. */
   afterStream?: (context: AfterStreamContext) => Promise<string[]>;
 }

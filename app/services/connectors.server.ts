@@ -37,6 +37,14 @@ const ADAPTERS: { [C in Channel]: ChannelAdapter } = {
     accountId: (config) => (config as ShopifyConfig).shopDomain,
     displayName: (config) => `Shopify (${(config as ShopifyConfig).shopDomain})`,
     originOf: (order) => marketplaceOfNormalizedOrder(order) ?? null,
+    // An installed shop syncs with its offline session, refreshed by Shopify's library when it
+    // expires; a shop added locally uses the token it was connected with.
+    credentialsFor: async (connection, stored) => {
+      if (connection.shop.source !== "shopify") return stored;
+      const { unauthenticated } = await import("#app/shopify.server.ts");
+      const { session } = await unauthenticated.admin(connection.shop.domain);
+      return { accessToken: session.accessToken };
+    },
     // The shop's catalog is the master: after its listings, read unit costs into Product.
     afterStream: async ({ shop, stream, config, credentials, signal, clock, httpOverrides }) => {
       if (stream !== "listings") return [];

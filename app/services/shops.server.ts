@@ -44,7 +44,35 @@ export async function recordInstallation(session: Session, admin: AdminGraphql):
     },
   });
   await audit(shop.id, "system", "shop.installed");
+  await connectOwnChannel(shop, session);
   return shop;
+}
+
+/**
+ * The installed shop is its own first channel (orders, catalog and costs, inventory): its
+ * connection uses the offline session, and its streams are scheduled at once.
+ */
+async function connectOwnChannel(shop: Shop, session: Session): Promise<void> {
+  const [{ encryptJson }, { adapterFor }, { scheduleConnection }] = await Promise.all([
+    import("#app/services/crypto.server.ts"),
+    import("#app/services/connectors.server.ts"),
+    import("#app/jobs/sync-jobs.server.ts"),
+  ]);
+  const sealed = encryptJson({ accessToken: session.accessToken });
+  const data = {
+    displayName: `Shopify (${shop.domain})`,
+    config: { shopDomain: shop.domain },
+    credentials: new Uint8Array(sealed.ciphertext),
+    credentialsKeyId: sealed.keyId,
+    status: "active" as const,
+    lastError: null,
+  };
+  const connection = await prisma.channelConnection.upsert({
+    where: { shopId_channel_accountId: { shopId: shop.id, channel: "shopify", accountId: shop.domain } },
+    create: { shopId: shop.id, channel: "shopify", accountId: shop.domain, ...data },
+    update: data,
+  });
+  await scheduleConnection(connection, adapterFor("shopify"));
 }
 
 export interface LocalShopInput {

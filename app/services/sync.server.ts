@@ -38,6 +38,7 @@ export interface SyncConnectionOptions {
   /** The marketplace a Shopify order was copied from, for the no-double-counting rule. */
   originOf?: (order: ChannelOrder) => string | null;
   afterStream?: ChannelAdapter["afterStream"];
+  credentialsFor?: ChannelAdapter["credentialsFor"];
   streams?: readonly StreamName[];
   mode?: SyncMode;
   signal?: AbortSignal;
@@ -63,7 +64,10 @@ export async function syncConnection(
   const { connector } = options;
   const streams = options.streams ?? connector.supportedStreams;
   const config = connector.parseConfig(connection.config);
-  const credentials = connector.parseCredentials(decryptJson(connection.credentials, connection.credentialsKeyId));
+  const stored = decryptJson(connection.credentials, connection.credentialsKeyId);
+  const credentials = connector.parseCredentials(
+    options.credentialsFor ? await options.credentialsFor(connection, stored) : stored,
+  );
   const summaries: StreamSyncSummary[] = [];
   for (const stream of streams) {
     if (options.signal?.aborted) break;

@@ -108,3 +108,31 @@ describe("embedded admin requests", () => {
     expect(result.response?.status).toBe(403);
   });
 });
+
+describe("installation", () => {
+  it("creates the shop from Shopify's settings and connects its own channel with the offline session", async () => {
+    const { recordInstallation } = await import("#app/services/shops.server.ts");
+    const { adapterFor } = await import("#app/services/connectors.server.ts");
+    const { getQueue, closeQueues } = await import("#app/jobs/queues.server.ts");
+    const session = await storeOfflineSession(TEST_SHOP);
+    const admin = {
+      graphql: async () =>
+        Response.json({ data: { shop: { name: "Test shop", ianaTimezone: "Europe/Berlin", currencyCode: "EUR" } } }),
+    };
+    const shop = await recordInstallation(session, admin);
+    await recordInstallation(session, admin);
+    expect(shop).toMatchObject({ domain: TEST_SHOP, timezone: "Europe/Berlin", currency: "EUR", status: "installed" });
+    const connections = await prisma.channelConnection.findMany({
+      where: { shopId: shop.id },
+      include: { shop: true },
+    });
+    expect(connections).toHaveLength(1);
+    expect(connections[0]).toMatchObject({ channel: "shopify", accountId: TEST_SHOP });
+    const schedulers = await getQueue("sync").getJobSchedulers(0, -1);
+    expect(schedulers).toHaveLength(adapterFor("shopify").connector.supportedStreams.length);
+    // At sync time the credentials are the shop's current offline token, not a stored copy.
+    const credentials = await adapterFor("shopify").credentialsFor!(connections[0]!, { accessToken: "stale" });
+    expect(credentials).toEqual({ accessToken: session.accessToken });
+    await closeQueues();
+  });
+});

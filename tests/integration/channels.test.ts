@@ -116,6 +116,7 @@ describe("three channels through the CLI and the sync service", () => {
         connector: adapter.connector,
         originOf: adapter.originOf,
         afterStream: adapter.afterStream,
+        credentialsFor: adapter.credentialsFor,
         clock: clocks[connection.channel],
         httpOverrides: { timeoutMs: 2_000 },
       });
@@ -158,6 +159,19 @@ describe("three channels through the CLI and the sync service", () => {
     const countedCopies = await prisma.order.count({ where: { ...countedShopify, importedFrom: "amazon" } });
     expect(countedCopies).toBeGreaterThan(0);
     expect(byChannel("shopify")).toBe((await prisma.order.count({ where: countedShopify })) - countedCopies);
+
+    // Mirakl cancellations are kept as their own rows, one per cancellation event.
+    const expectedCancellations = (bestbuy.expectedRecords("orders") as Array<{ cancellations?: unknown[] }>).reduce(
+      (sum, order) => sum + (order.cancellations?.length ?? 0),
+      0,
+    );
+    expect(expectedCancellations).toBeGreaterThan(0);
+    expect(await prisma.cancellation.count({ where: { shopId: shop.id } })).toBe(expectedCancellations);
+
+    // The merchant sees the rule applied on the overview.
+    const { shopOverview } = await import("#app/services/overview.server.ts");
+    const overview = await shopOverview(shop);
+    expect(overview.marketplaceImports).toEqual([{ marketplace: "amazon", orders: copies, countedUnder: "amazon" }]);
 
     // The master catalog comes from Shopify: every Amazon line matched a product by SKU.
     expect(await prisma.product.count({ where: { shopId: shop.id } })).toBeGreaterThan(0);

@@ -101,7 +101,13 @@ export async function syncCommand({ values, out }: Context): Promise<number> {
     out(`${connection.displayName}: ${mode} sync`);
     const summaries = await syncConnection(
       { ...connection, shop },
-      { connector: adapter.connector, mode, originOf: adapter.originOf, afterStream: adapter.afterStream },
+      {
+        connector: adapter.connector,
+        mode,
+        originOf: adapter.originOf,
+        afterStream: adapter.afterStream,
+        credentialsFor: adapter.credentialsFor,
+      },
     );
     for (const summary of summaries) {
       failed ||= summary.status === "failed";

@@ -11,6 +11,7 @@ import {
   money,
   toScaledBigInt,
   utcTimestamp,
+  type ChannelCancellation,
   type ChannelListing,
   type ChannelOrder,
   type ChannelOrderLine,
@@ -135,7 +136,8 @@ export function cancelledQuantity(line: MiraklOrderLine): number {
  * Lines are read as Mirakl keeps them: as ordered (quantity, taxes, shipping), with each
  * cancellation listing the units, amount, taxes and shipping it removed, and refunds listed
  * apart. Sales, discounts, taxes and shipping are therefore net of cancellations (nothing is
- * left of a line whose every unit was cancelled or refused); refunds stay separate rows.
+ * left of a line whose every unit was cancelled or refused); each cancellation and each
+ * refund is also kept as its own row (`cancellations`, `refunds`), with its own id.
  * The order's shipping, tax and total are sums over the lines: computed, never read.
  */
 export function toChannelOrder(order: MiraklOrder, options: OrderMapOptions = {}): ChannelOrder {
@@ -151,6 +153,7 @@ export function toChannelOrder(order: MiraklOrder, options: OrderMapOptions = {}
   let taxTotal = 0n;
   let shipping = 0n;
   const refunds: ChannelRefund[] = [];
+  const cancellations: ChannelCancellation[] = [];
   const cancelDates: string[] = [];
 
   const lines: ChannelOrderLine[] = order.order_lines.map((line) => {
@@ -182,7 +185,28 @@ export function toChannelOrder(order: MiraklOrder, options: OrderMapOptions = {}
     shipping += lineShipping;
     discountTotal += discount;
     taxTotal += tax;
-    for (const cancelation of line.cancelations ?? []) cancelDates.push(utcTimestamp(cancelation.created_date));
+    for (const cancelation of line.cancelations ?? []) {
+      const createdAt = utcTimestamp(cancelation.created_date);
+      cancelDates.push(createdAt);
+      cancellations.push({
+        externalId: cancelation.id,
+        orderExternalId: order.order_id,
+        lineExternalId: line.order_line_id,
+        sku: line.offer_sku,
+        quantity: cancelation.quantity,
+        amount: decimalFromWire(cancelation.amount, currency),
+        shipping: decimalFromWire(cancelation.shipping_amount ?? "0", currency),
+        tax: fromMinor(
+          taxMinor(cancelation.taxes, currency) + taxMinor(cancelation.shipping_taxes, currency),
+          currency,
+        ),
+        currency,
+        createdAt,
+        reasonCode: cancelation.reason_code ?? null,
+        // Mirakl's cancelations carry no state of their own: a cancelation is final.
+        rawStatus: "",
+      });
+    }
     for (const refund of line.refunds ?? []) {
       refunds.push({
         externalId: refund.id,
@@ -247,6 +271,7 @@ export function toChannelOrder(order: MiraklOrder, options: OrderMapOptions = {}
     salesChannel: null,
     lines,
     refunds,
+    cancellations,
   };
 }
 

@@ -8,6 +8,7 @@ import {
   createRunContext,
   primaryKeyOf,
   runSync,
+  type ChannelOrder,
   type StreamName,
   type SyncOptions,
 } from "@crosschannel/connector-sdk";
@@ -223,6 +224,10 @@ describe("orders", () => {
     expect(sim.server.rateLimitViolations).toBe(0);
     expect(sink.records(key("orders"))).toEqual(sorted(sim.expectedRecords("orders"), "orders"));
     expect(sink.stats(key("orders")).duplicates, "unchanged orders are not re-delivered").toBe(0);
+    // Each Mirakl cancelation arrives as its own row, with its own id.
+    const cancellations = sink.records<ChannelOrder>(key("orders")).flatMap((order) => order.cancellations ?? []);
+    expect(cancellations.length, "the dataset cancels some lines").toBeGreaterThan(0);
+    expect(new Set(cancellations.map((cancellation) => cancellation.externalId)).size).toBe(cancellations.length);
 
     // Mirakl's overlap (start_update_date minus a delta) is filtered: nothing new, nothing repeated.
     sim.clock.advance(5 * 60_000);

@@ -66,6 +66,7 @@ describe("toChannelOrder", () => {
       // 109.97 - 12.00 + 12.26 + 9.99: computed, never read from total_price
       total: "120.22",
       refunds: [],
+      cancellations: [],
     });
     expect(order.lines).toEqual([
       {
@@ -149,6 +150,105 @@ describe("toChannelOrder", () => {
     });
     expect(order.subtotal).toBe("29.99");
     expect(order.total).toBe("33.89");
+    // The cancellation is kept as its own row, with what it removed.
+    expect(order.cancellations).toEqual([
+      {
+        externalId: "51120",
+        orderExternalId: "BBCA-6001-7731-A",
+        lineExternalId: "BBCA-6001-7731-A-2",
+        sku: "CAP-NAV-0004",
+        quantity: 2,
+        amount: "49.98",
+        shipping: "0.00",
+        tax: "6.50",
+        currency: "CAD",
+        createdAt: "2026-03-03T08:00:00.000Z",
+        reasonCode: "34",
+        rawStatus: "",
+      },
+    ]);
+  });
+
+  it("keeps two partial cancellations of one line as two rows, quantityCancelled their sum", () => {
+    const base = multiLineOrder.order_lines[0]!;
+    const order = mapOrder({
+      ...multiLineOrder,
+      order_state: "SHIPPING",
+      order_lines: [
+        {
+          ...base,
+          order_line_state: "SHIPPING",
+          quantity: 4,
+          price: 135.96,
+          taxes: [{ code: "HST", amount: 17.68, rate: 13 }],
+          shipping_price: 9.99,
+          shipping_taxes: [{ code: "HST", amount: 1.3, rate: 13 }],
+          cancelations: [
+            {
+              id: "c-1",
+              quantity: 1,
+              amount: 33.99,
+              shipping_amount: 0,
+              reason_code: "34",
+              created_date: "2026-03-02T15:02:11Z",
+              taxes: [{ code: "HST", amount: 4.42, rate: 13 }],
+            },
+            {
+              id: "c-2",
+              quantity: 2,
+              amount: 67.98,
+              shipping_amount: 4.99,
+              reason_code: null,
+              created_date: "2026-03-02T16:10:00.250Z",
+              taxes: [{ code: "HST", amount: 8.84, rate: 13 }],
+              shipping_taxes: [{ code: "HST", amount: 0.65, rate: 13 }],
+            },
+          ],
+        },
+      ],
+    });
+    const common = {
+      orderExternalId: "BBCA-4471-2203-A",
+      lineExternalId: "BBCA-4471-2203-A-1",
+      sku: "TEE-BLK-0001",
+      currency: "CAD",
+      rawStatus: "",
+    };
+    expect(order.cancellations).toEqual([
+      {
+        ...common,
+        externalId: "c-1",
+        quantity: 1,
+        amount: "33.99",
+        shipping: "0.00",
+        tax: "4.42",
+        createdAt: "2026-03-02T15:02:11.000Z",
+        reasonCode: "34",
+      },
+      {
+        ...common,
+        externalId: "c-2",
+        quantity: 2,
+        amount: "67.98",
+        shipping: "4.99",
+        // merchandise tax + shipping tax
+        tax: "9.49",
+        createdAt: "2026-03-02T16:10:00.250Z",
+        reasonCode: null,
+      },
+    ]);
+    // Unchanged: the line counts the cancelled units and is net of what they removed.
+    expect(order.lines[0]).toMatchObject({
+      quantity: 4,
+      quantityCancelled: 3,
+      grossSales: "39.99",
+      discount: "6.00",
+      // 17.68 + 1.30 - 4.42 - 8.84 - 0.65
+      tax: "5.07",
+      shipping: "5.00",
+      cancelled: false,
+    });
+    expect(order.cancelledAt).toBeNull();
   });
 
   it("counts partially cancelled units from the cancellations", () => {

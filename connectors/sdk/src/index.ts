@@ -2,7 +2,8 @@
  * @crosschannel/connector-sdk: everything needed to add a sales channel to Crosschannel.
  *
  * - Contract: `defineConnector`, `notSupported`
- * - Normalized models: `ChannelOrder`, `ChannelListing`, `InventoryLevel`, `FeeEvent`, ...
+ * - Normalized models: `ChannelOrder` (with `ChannelRefund` and `ChannelCancellation` rows), `ChannelListing`,
+ *   `InventoryLevel`, `FeeEvent`, ...
  * - HTTP toolkit: `HttpClient` (rate limits, retries, budget, counters, redacted errors)
  * - Sync engine: `runSync`, `checkConnection`, `RecordSink`, `MemorySink`
  * - Helpers: decimal-string money, UTC timestamps, clocks, redaction

@@ -7,7 +7,7 @@
  * Optional facts are `null`, not absent, so that records compare structurally.
  */
 import { z } from "zod";
-import { isDecimalString } from "./decimal.ts";
+import { compareDecimal, isDecimalString } from "./decimal.ts";
 
 export const DecimalString = z
   .string()
@@ -64,6 +64,29 @@ export const ChannelRefund = z.object({
 });
 export type ChannelRefund = z.infer<typeof ChannelRefund>;
 
+/**
+ * Units of one order line cancelled before shipping, as the channel records it (its own id,
+ * e.g. a Mirakl `cancelations[]` entry). The line stays as ordered with `quantityCancelled`
+ * the sum of its cancellations; each cancellation keeps what it removed, positive.
+ */
+export const ChannelCancellation = z.object({
+  externalId: NonEmpty,
+  orderExternalId: NonEmpty,
+  lineExternalId: NonEmpty,
+  sku: z.string().nullable(),
+  quantity: Quantity,
+  /** Merchandise cancelled, positive, excluding shipping and tax. */
+  amount: DecimalString,
+  shipping: DecimalString,
+  tax: DecimalString,
+  currency: CurrencyCode,
+  createdAt: UtcTimestamp,
+  /** The channel's reason code, when it gives one. */
+  reasonCode: z.string().nullable(),
+  rawStatus: z.string(),
+});
+export type ChannelCancellation = z.infer<typeof ChannelCancellation>;
+
 export const ChannelOrder = z
   .object({
     externalId: NonEmpty,
@@ -86,6 +109,12 @@ export const ChannelOrder = z
     salesChannel: z.string().nullable(),
     lines: z.array(ChannelOrderLine).min(1),
     refunds: z.array(ChannelRefund),
+    /**
+     * Per-line cancellations as their own rows ([] when there are none). Left out (not
+     * defaulted) by connectors whose channel does not report them, so their records still
+     * compare structurally to what they built.
+     */
+    cancellations: z.array(ChannelCancellation).optional(),
   })
   .superRefine((order, ctx) => {
     if (order.pricesKnown) {
@@ -125,6 +154,39 @@ export const ChannelOrder = z
           path: ["refunds", index, "orderExternalId"],
           message: "refund belongs to another order",
         });
+      }
+    });
+    const lineIds = new Set(order.lines.map((line) => line.externalId));
+    (order.cancellations ?? []).forEach((cancellation, index) => {
+      if (cancellation.currency !== order.currency) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["cancellations", index, "currency"],
+          message: "cancellation currency differs from order",
+        });
+      }
+      if (cancellation.orderExternalId !== order.externalId) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["cancellations", index, "orderExternalId"],
+          message: "cancellation belongs to another order",
+        });
+      }
+      if (!lineIds.has(cancellation.lineExternalId)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["cancellations", index, "lineExternalId"],
+          message: "cancellation refers to a line the order does not have",
+        });
+      }
+      for (const field of ["amount", "shipping", "tax"] as const) {
+        if (isDecimalString(cancellation[field]) && compareDecimal(cancellation[field], "0") < 0) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["cancellations", index, field],
+            message: `cancellation ${field} cannot be negative`,
+          });
+        }
       }
     });
   });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { ChannelListing, ChannelOrder, FeeEvent, InventoryLevel, STREAM_NAMES } from "../src/models.ts";
+import {
+  ChannelCancellation,
+  ChannelListing,
+  ChannelOrder,
+  FeeEvent,
+  InventoryLevel,
+  STREAM_NAMES,
+} from "../src/models.ts";
+import * as sdk from "../src/index.ts";
 import { redactHeaders, redactText, redactUrl, redactValue, secretValuesOf } from "../src/redact.ts";
 
 const line = {
@@ -86,6 +94,57 @@ describe("normalized models", () => {
     expect(issues({ ...order, refunds: [{ ...refund, currency: "CAD" }] })).toEqual(["refunds.0.currency"]);
     expect(issues({ ...order, refunds: [{ ...refund, orderExternalId: "O2" }] })).toEqual([
       "refunds.0.orderExternalId",
+    ]);
+  });
+
+  it("keep per-line cancellations as their own rows, consistent with the order", () => {
+    const issues = (value: unknown) => ChannelOrder.safeParse(value).error?.issues.map((issue) => issue.path.join("."));
+    const cancellation = {
+      externalId: "C1",
+      orderExternalId: "O1",
+      lineExternalId: "L1",
+      sku: "TEE-BLA-0001",
+      quantity: 1,
+      amount: "10.00",
+      shipping: "0.00",
+      tax: "0.70",
+      currency: "USD",
+      createdAt: "2026-03-02T10:00:00.000Z",
+      reasonCode: "34",
+      rawStatus: "",
+    };
+    expect(sdk.ChannelCancellation).toBe(ChannelCancellation);
+    expect(ChannelCancellation.parse(cancellation)).toEqual(cancellation);
+    const cancelledLine = { ...line, quantityCancelled: 1, grossSales: "10.00" };
+    const withCancellation = { ...order, lines: [cancelledLine], cancellations: [cancellation] };
+    expect(ChannelOrder.parse(withCancellation)).toEqual(withCancellation);
+    // Two partial cancellations of one line stay two rows.
+    const second = { ...cancellation, externalId: "C2", reasonCode: null, createdAt: "2026-03-02T11:00:00.000Z" };
+    expect(ChannelOrder.parse({ ...withCancellation, cancellations: [cancellation, second] }).cancellations).toEqual([
+      cancellation,
+      second,
+    ]);
+    // Connectors that do not report cancellations leave the field out: still valid, left as built.
+    expect(ChannelOrder.parse(order)).not.toHaveProperty("cancellations");
+    expect(issues({ ...order, cancellations: [{ ...cancellation, currency: "CAD" }] })).toEqual([
+      "cancellations.0.currency",
+    ]);
+    expect(issues({ ...order, cancellations: [{ ...cancellation, orderExternalId: "O2" }] })).toEqual([
+      "cancellations.0.orderExternalId",
+    ]);
+    expect(issues({ ...order, cancellations: [{ ...cancellation, lineExternalId: "L9" }] })).toEqual([
+      "cancellations.0.lineExternalId",
+    ]);
+    expect(issues({ ...order, cancellations: [{ ...cancellation, amount: "-10.00", tax: "-0.70" }] })).toEqual([
+      "cancellations.0.amount",
+      "cancellations.0.tax",
+    ]);
+    expect(issues({ ...order, cancellations: [{ ...cancellation, quantity: -1 }] })).toEqual([
+      "cancellations.0.quantity",
+    ]);
+    expect(issues({ ...order, cancellations: [{ ...cancellation, amount: 10 }] })).toEqual(["cancellations.0.amount"]);
+    expect(issues({ ...order, cancellations: [{ ...cancellation, createdAt: "2026-03-02" }] })).toEqual([
+      "cancellations.0.createdAt",
     ]);
   });
 

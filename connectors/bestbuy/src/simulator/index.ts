@@ -23,6 +23,7 @@ import {
 } from "@crosschannel/connector-sdk/simulator";
 import {
   moneyFromMinor,
+  type ChannelCancellation,
   type ChannelListing,
   type ChannelOrder,
   type FeeEvent,
@@ -232,7 +233,8 @@ export class BestBuySimulator implements ConnectorSimulator<BestBuyConfig, BestB
     for (const sim of this.#simOrders) {
       const view = merchant.orderAsOf(sim, at, LABELS);
       if (view === null) continue;
-      const expected = withMiraklIds(view);
+      const withIds = withMiraklIds(view);
+      const expected: ChannelOrder = { ...withIds, cancellations: cancellationsOf(sim, withIds) };
       orders.push({
         wire: encodeOrder(sim, expected, merchant.channel(channel).taxRate),
         expected,
@@ -625,6 +627,44 @@ function withMiraklFeeIds(fee: FeeEvent): FeeEvent {
   };
 }
 
+/**
+ * The cancellations Mirakl keeps for an order (one per line and event, with its own id):
+ * units refused at acceptance, then (whole order cancelled later) the rest of each line and
+ * its shipping. An order cancelled before acceptance has none: its lines are simply CANCELED.
+ */
+function cancellationsOf(sim: SimOrder, view: ChannelOrder): ChannelCancellation[] {
+  const acceptedBeforeCancel = sim.cancelledAt === null || sim.acceptedAt <= sim.cancelledAt;
+  const currency = view.currency;
+  const cancellations: ChannelCancellation[] = [];
+  view.lines.forEach((line, index) => {
+    const simLine = sim.lines[index];
+    if (!simLine) throw new Error(`line ${line.externalId} missing from the dataset order`);
+    if (line.quantityCancelled === 0 || !acceptedBeforeCancel) return;
+    const unitCharged = simLine.unitPriceMinor - simLine.discountPerUnitMinor;
+    const cancel = (id: string, quantity: number, at: string, shippingMinor: number) =>
+      cancellations.push({
+        externalId: id,
+        orderExternalId: view.externalId,
+        lineExternalId: line.externalId,
+        sku: line.sku,
+        quantity,
+        amount: moneyFromMinor(unitCharged * quantity, currency),
+        shipping: moneyFromMinor(shippingMinor, currency),
+        tax: moneyFromMinor(simLine.taxPerUnitMinor * quantity, currency),
+        currency,
+        createdAt: new Date(at).toISOString(),
+        reasonCode: "34",
+        rawStatus: "",
+      });
+    const atAcceptance = simLine.cancelledAtAcceptance;
+    if (atAcceptance > 0) cancel(`${line.externalId}-C1`, atAcceptance, sim.acceptedAt, 0);
+    const rest = line.quantityCancelled - atAcceptance;
+    const orderedShipping = index === 0 ? sim.shippingMinor : 0;
+    if (rest > 0 && sim.cancelledAt !== null) cancel(`${line.externalId}-C2`, rest, sim.cancelledAt, orderedShipping);
+  });
+  return cancellations;
+}
+
 /** An order in OR11/OR13 wire format (TAX_EXCLUDED), from the dataset's view of it. */
 function encodeOrder(sim: SimOrder, view: ChannelOrder, taxRate: number): MiraklOrder {
   const currency = view.currency;
@@ -642,24 +682,17 @@ function encodeOrder(sim: SimOrder, view: ChannelOrder, taxRate: number): Mirakl
     const orderedShipping = index === 0 ? sim.shippingMinor : 0;
     orderShipping += orderedShipping;
     merchandise += unitCharged * line.quantity;
-    const cancelations: MiraklCancelation[] = [];
-    const cancel = (id: string, quantity: number, at: string, shippingMinor: number) =>
-      cancelations.push({
-        id,
-        quantity,
-        amount: amount(unitCharged * quantity),
-        shipping_amount: amount(shippingMinor),
-        reason_code: "34",
-        created_date: wireDate(at),
-        taxes: [{ code: "HST", amount: amount(simLine.taxPerUnitMinor * quantity), rate }],
-      });
-    if (line.quantityCancelled > 0 && acceptedBeforeCancel) {
-      // Units refused at acceptance, then (whole order cancelled later) the rest and the shipping.
-      const atAcceptance = simLine.cancelledAtAcceptance;
-      if (atAcceptance > 0) cancel(`${line.externalId}-C1`, atAcceptance, sim.acceptedAt, 0);
-      const rest = line.quantityCancelled - atAcceptance;
-      if (rest > 0 && sim.cancelledAt !== null) cancel(`${line.externalId}-C2`, rest, sim.cancelledAt, orderedShipping);
-    }
+    const cancelations: MiraklCancelation[] = (view.cancellations ?? [])
+      .filter((cancellation) => cancellation.lineExternalId === line.externalId)
+      .map((cancellation) => ({
+        id: cancellation.externalId,
+        quantity: cancellation.quantity,
+        amount: wireAmount(cancellation.amount),
+        shipping_amount: wireAmount(cancellation.shipping),
+        reason_code: cancellation.reasonCode,
+        created_date: wireDate(cancellation.createdAt),
+        taxes: [{ code: "HST", amount: wireAmount(cancellation.tax), rate }],
+      }));
     const shipping = amount(orderedShipping);
     return {
       order_line_id: line.externalId,
