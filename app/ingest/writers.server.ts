@@ -18,7 +18,17 @@ export interface IngestScope {
   timezone: string;
   /** The marketplace a Shopify order was copied from (Marketplace Connect), if any. */
   originOf?: (order: ChannelOrder) => string | null;
+  /** Channels that report refunds among financial events (Amazon) say which are refunds. */
+  feeRefunds?: FeeRefunds;
 }
+
+export interface FeeRefunds {
+  isRefundedCharge(fee: FeeEvent): boolean;
+  refundsFrom(fees: readonly FeeEvent[]): ChannelRefund[];
+}
+
+/** Stored type of a refunded sales charge: counted in returns (as a Refund), never in fees. */
+export const REFUNDED_CHARGE = "refunded_charge";
 
 /** Shop-local days whose numbers a page changed, for the incremental rollup. */
 export type TouchedDays = Set<string>;
@@ -274,7 +284,7 @@ export async function writeFees(
       scope.connectionId,
       scope.channel,
       column(fees, (f) => f.externalId),
-      column(fees, (f) => f.type),
+      column(fees, (f) => (scope.feeRefunds?.isRefundedCharge(f) ? REFUNDED_CHARGE : f.type)),
       column(fees, (f) => f.rawType),
       column(fees, (f) => f.orderExternalId),
       column(fees, (f) => f.lineExternalId),
@@ -284,6 +294,11 @@ export async function writeFees(
       column(fees, (f) => f.occurredAt),
     ],
   );
+  const refunds = scope.feeRefunds?.refundsFrom(fees) ?? [];
+  if (refunds.length > 0) {
+    await writeRefunds(client, scope, refunds);
+    for (const refund of refunds) touched.add(localDay(refund.createdAt, scope.timezone));
+  }
   // Fees count on the day of their order (metrics.md), so the order's day needs a new rollup.
   const orderIds = [...new Set(fees.map((fee) => fee.orderExternalId).filter((id): id is string => id !== null))];
   if (orderIds.length > 0) {

@@ -77,6 +77,7 @@ export async function processSyncJob(job: Job<JobPayloads["sync"]>, deps: SyncJo
       originOf: adapter.originOf,
       afterStream: adapter.afterStream,
       credentialsFor: adapter.credentialsFor,
+      feeRefunds: adapter.feeRefunds,
       streams: [stream as StreamName],
       mode,
       signal: slice.signal,

@@ -9,6 +9,7 @@ import {
 import type { Channel, ChannelConnection, Prisma, Shop } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
+import type { FeeRefunds } from "#app/ingest/writers.server.ts";
 import { encryptJson } from "#app/services/crypto.server.ts";
 import { audit } from "#app/services/shops.server.ts";
 
@@ -23,6 +24,8 @@ export interface ChannelAdapter<Config = unknown, Credentials = unknown> {
   displayName(config: Config): string;
   /** For a shop's own orders: the marketplace an order was copied from (Marketplace Connect). */
   originOf?: (order: ChannelOrder) => string | null;
+  /** Channels that report refunds as financial events (Amazon): which fee rows are refunds. */
+  feeRefunds?: FeeRefunds;
   /** Fresh credentials at run time (an installed shop's offline token), instead of the stored ones. */
   credentialsFor?: (connection: ChannelConnection & { shop: Shop }, stored: unknown) => Promise<unknown>;
   /** Work after a stream synced (the master catalog's unit costs); returns days to roll up again. */

@@ -1,4 +1,10 @@
-import { amazonConnector, splitAmazonSettings, type AmazonConfig } from "@crosschannel/connector-amazon";
+import {
+  amazonConnector,
+  isRefundedCharge,
+  refundsFromFeeEvents,
+  splitAmazonSettings,
+  type AmazonConfig,
+} from "@crosschannel/connector-amazon";
 import { bestbuyConnector, splitBestBuySettings, type BestBuyConfig } from "@crosschannel/connector-bestbuy";
 import {
   marketplaceOfNormalizedOrder,
@@ -22,6 +28,8 @@ const ADAPTERS: { [C in Channel]: ChannelAdapter } = {
     accountId: (config) => (config as AmazonConfig).sellerId,
     displayName: (config) =>
       `Amazon (${(config as AmazonConfig).region.toUpperCase()}, seller ${(config as AmazonConfig).sellerId})`,
+    // Amazon reports refunds only in Finances: its refunded charges become the orders' refunds.
+    feeRefunds: { isRefundedCharge, refundsFrom: refundsFromFeeEvents },
   },
   bestbuy: {
     channel: "bestbuy",

@@ -65,6 +65,7 @@ facts as (
   union all
   select o.day, o.channel, coalesce(f.sku, ''), f.currency, 0, 0, 0, 0, 0, 0, 0, -sum(f.amount), 0
   from "FeeEvent" f join counted_in_days o on o."connectionId" = f."connectionId" and o."externalId" = f."orderExternalId"
+  where f.type <> 'refunded_charge'
   group by o.day, o.channel, coalesce(f.sku, ''), f.currency
 )
 insert into "DailyRollup" (id, "shopId", day, channel, sku, currency, orders, units, "grossSales", discounts, returns,

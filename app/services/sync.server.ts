@@ -38,6 +38,7 @@ export interface SyncConnectionOptions {
   /** The marketplace a Shopify order was copied from, for the no-double-counting rule. */
   originOf?: (order: ChannelOrder) => string | null;
   afterStream?: ChannelAdapter["afterStream"];
+  feeRefunds?: ChannelAdapter["feeRefunds"];
   credentialsFor?: ChannelAdapter["credentialsFor"];
   streams?: readonly StreamName[];
   mode?: SyncMode;
@@ -140,6 +141,7 @@ async function runLocked(
     syncRunId: run.id,
     ignoreStoredCheckpoint: mode === "full",
     originOf: options.originOf,
+    feeRefunds: options.feeRefunds,
   });
   const now = new Date(options.clock?.now() ?? Date.now());
   let result: SyncRunResult;

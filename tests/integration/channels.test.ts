@@ -117,6 +117,7 @@ describe("three channels through the CLI and the sync service", () => {
         originOf: adapter.originOf,
         afterStream: adapter.afterStream,
         credentialsFor: adapter.credentialsFor,
+        feeRefunds: adapter.feeRefunds,
         clock: clocks[connection.channel],
         httpOverrides: { timeoutMs: 2_000 },
       });
@@ -159,6 +160,12 @@ describe("three channels through the CLI and the sync service", () => {
     const countedCopies = await prisma.order.count({ where: { ...countedShopify, importedFrom: "amazon" } });
     expect(countedCopies).toBeGreaterThan(0);
     expect(byChannel("shopify")).toBe((await prisma.order.count({ where: countedShopify })) - countedCopies);
+
+    // Amazon's refunds come from Finances refund events: stored as refunds, not as fees.
+    const amazonConnection = connections.find((connection) => connection.channel === "amazon")!;
+    const refundedCharges = await prisma.feeEvent.count({ where: { connectionId: amazonConnection.id, type: "refunded_charge" } });
+    expect(refundedCharges).toBeGreaterThan(0);
+    expect(await prisma.refund.count({ where: { connectionId: amazonConnection.id } })).toBeGreaterThan(0);
 
     // Mirakl cancellations are kept as their own rows, one per cancellation event.
     const expectedCancellations = (bestbuy.expectedRecords("orders") as Array<{ cancellations?: unknown[] }>).reduce(

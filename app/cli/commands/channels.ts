@@ -107,6 +107,7 @@ export async function syncCommand({ values, out }: Context): Promise<number> {
         originOf: adapter.originOf,
         afterStream: adapter.afterStream,
         credentialsFor: adapter.credentialsFor,
+        feeRefunds: adapter.feeRefunds,
       },
     );
     for (const summary of summaries) {

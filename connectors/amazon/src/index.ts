@@ -8,3 +8,4 @@ export { buildConsentUrl, exchangeAuthorizationCode, AmazonAuthorizationError, t
 export * from "./mappers.ts";
 export * from "./wire.ts";
 export { ENDPOINT_VERSIONS, SpApi, createSellingPartner } from "./sp-api.ts";
+export { isRefundedCharge, refundsFromFeeEvents, REFUNDED_CHARGE_TYPES } from "./refunds.ts";
