@@ -40,6 +40,20 @@ const COMMANDS: Record<string, CommandSpec> = {
     options: { shop: { type: "string" }, from: { type: "string" }, to: { type: "string" }, json: { type: "boolean" } },
     run: async (context) => (await import("./commands/channels.ts")).reportCommand(context),
   },
+  "fx set": {
+    options: {
+      shop: { type: "string" },
+      day: { type: "string" },
+      base: { type: "string" },
+      quote: { type: "string" },
+      rate: { type: "string" },
+    },
+    run: async (context) => (await import("./commands/fx.ts")).fxSetCommand(context),
+  },
+  "fx import": {
+    options: { shop: { type: "string" }, file: { type: "string" } },
+    run: async (context) => (await import("./commands/fx.ts")).fxImportCommand(context),
+  },
 };
 
 function findCommand(args: string[]): { name: string; spec: CommandSpec; rest: string[] } | undefined {

@@ -18,6 +18,12 @@ Channels and data
   report --shop <domain> --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--json]
                                            Sales, fees and profit by channel for a range of days
 
+Exchange rates
+  fx set --shop <domain> --day <YYYY-MM-DD> --base <CCY> --quote <CCY> --rate <decimal>
+                                           Set a manual rate: 1 base = rate quote on that day
+  fx import --shop <domain> --file <eurofxref-hist.csv|.xml>
+                                           Import ECB reference rates into the shop's currency
+
   help                                     Show this message
 
 When DATABASE_URL is unset, commands use the local PostgreSQL under .data/ (started if needed).`;

@@ -23,6 +23,8 @@ export const processors: { [N in QueueName]?: Processor<N> } = {
     ]);
     return processSyncJob(job, { adapterFor });
   },
+  forecast: async (job) => (await import("#app/jobs/engine-jobs.server.ts")).processForecastJob(job),
+  alerts: async (job) => (await import("#app/jobs/engine-jobs.server.ts")).processAlertsJob(job),
   webhooks: async (job) => {
     const { applyShopifyWebhook } = await import("#app/jobs/shopify-webhooks.server.ts");
     return applyShopifyWebhook(job.data);
@@ -43,4 +45,6 @@ export const globalSchedules: Array<{ queue: QueueName; id: string; pattern: str
     pattern: "17 3 * * *",
     data: { task: "purge-webhook-deliveries" },
   },
+  // Keeps every installed shop's forecast and weekly insight schedules (app/jobs/engine-jobs.server.ts).
+  { queue: "forecast", id: "global:engine-schedules", pattern: "7 * * * *", data: { shopId: "" } },
 ];

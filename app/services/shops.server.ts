@@ -45,6 +45,8 @@ export async function recordInstallation(session: Session, admin: AdminGraphql):
   });
   await audit(shop.id, "system", "shop.installed");
   await connectOwnChannel(shop, session);
+  const { scheduleShopEngine } = await import("#app/jobs/engine-jobs.server.ts");
+  await scheduleShopEngine(shop);
   return shop;
 }
 

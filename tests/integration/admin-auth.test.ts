@@ -130,6 +130,9 @@ describe("installation", () => {
     expect(connections[0]).toMatchObject({ channel: "shopify", accountId: TEST_SHOP });
     const schedulers = await getQueue("sync").getJobSchedulers(0, -1);
     expect(schedulers).toHaveLength(adapterFor("shopify").connector.supportedStreams.length);
+    // Its forecasts and weekly insights are scheduled in its time zone.
+    const engine = await getQueue("forecast").getJobSchedulers(0, -1);
+    expect(engine.map((scheduler) => scheduler.tz)).toEqual(["Europe/Berlin", "Europe/Berlin"]);
     // At sync time the credentials are the shop's current offline token, not a stored copy.
     const credentials = await adapterFor("shopify").credentialsFor!(connections[0]!, { accessToken: "stale" });
     expect(credentials).toEqual({ accessToken: session.accessToken });

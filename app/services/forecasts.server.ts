@@ -1,0 +1,102 @@
+/**
+ * Demand forecasts per SKU × channel: daily units from the rollups (days without sales
+ * count as 0), forecast 90 days ahead with the model the backtest picks, stored in Forecast.
+ */
+import type { Channel, Prisma } from "@prisma/client";
+
+import { addDays, forecastDemand, loadAugurs, toDailySeries, type DemandForecast } from "#app/analytics/index.ts";
+import prisma from "#app/db.server.ts";
+import { localDay } from "#app/lib/days.ts";
+
+export const FORECAST_HORIZON_DAYS = 90;
+/** History the series may reach back (the models themselves fit at most the last year). */
+export const FORECAST_HISTORY_DAYS = 730;
+
+export interface ForecastSummary {
+  sku: string;
+  channel: Channel;
+  method: string;
+  demandClass: DemandForecast["demandClass"];
+  historyDays: number;
+  mase: number | null;
+  wape: number | null;
+}
+
+/** Days of a UTC midnight Date ("@db.Date" columns) as "YYYY-MM-DD". */
+function dayText(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** An error score as numeric(10, 4); null when unknown or too large to store. */
+function decimal4(value: number | null): string | null {
+  return value === null || !Number.isFinite(value) || Math.abs(value) >= 1e6 ? null : value.toFixed(4);
+}
+
+/**
+ * Forecasts every SKU × channel the shop sold in the history window. History ends with
+ * yesterday (the shop's local day), so the forecast starts today.
+ */
+export async function forecastShop(shopId: string, options: { now?: Date } = {}): Promise<ForecastSummary[]> {
+  const shop = await prisma.shop.findUnique({ where: { id: shopId } });
+  if (!shop) return [];
+  const today = localDay(options.now ?? new Date(), shop.timezone);
+  const to = addDays(today, -1);
+  const from = addDays(today, -FORECAST_HISTORY_DAYS);
+  const rows = await prisma.dailyRollup.groupBy({
+    by: ["sku", "channel", "day"],
+    where: {
+      shopId,
+      sku: { not: "" },
+      day: { gte: new Date(`${from}T00:00:00.000Z`), lte: new Date(`${to}T00:00:00.000Z`) },
+    },
+    _sum: { units: true },
+    orderBy: [{ sku: "asc" }, { channel: "asc" }, { day: "asc" }],
+  });
+  const series = new Map<string, { sku: string; channel: Channel; points: Array<{ day: string; value: number }> }>();
+  for (const row of rows) {
+    const key = `${row.channel}\u0000${row.sku}`;
+    let entry = series.get(key);
+    if (!entry) {
+      entry = { sku: row.sku, channel: row.channel, points: [] };
+      series.set(key, entry);
+    }
+    entry.points.push({ day: dayText(row.day), value: row._sum.units ?? 0 });
+  }
+  // A SKU × channel without a sale in the whole window keeps no (stale) forecast.
+  const stored = await prisma.forecast.findMany({ where: { shopId }, select: { id: true, sku: true, channel: true } });
+  const stale = stored.filter((row) => !series.has(`${row.channel}\u0000${row.sku}`)).map((row) => row.id);
+  if (stale.length > 0) await prisma.forecast.deleteMany({ where: { shopId, id: { in: stale } } });
+  if (series.size === 0) return [];
+
+  const augurs = await loadAugurs();
+  const summaries: ForecastSummary[] = [];
+  for (const { sku, channel, points } of series.values()) {
+    // From the SKU's first sale on this channel (a new listing is not "intermittent" before it existed).
+    const first = points.reduce((min, point) => (point.day < min ? point.day : min), to);
+    const daily = toDailySeries(points, { from: first, to });
+    const forecast = forecastDemand(daily, { horizon: FORECAST_HORIZON_DAYS, augurs });
+    const data = {
+      method: forecast.method,
+      generatedAt: new Date(),
+      horizonDays: FORECAST_HORIZON_DAYS,
+      points: forecast.points as unknown as Prisma.InputJsonValue,
+      mase: decimal4(forecast.mase),
+      wape: decimal4(forecast.wape),
+    };
+    await prisma.forecast.upsert({
+      where: { shopId_sku_channel: { shopId, sku, channel } },
+      create: { shopId, sku, channel, ...data },
+      update: data,
+    });
+    summaries.push({
+      sku,
+      channel,
+      method: forecast.method,
+      demandClass: forecast.demandClass,
+      historyDays: daily.values.length,
+      mase: forecast.mase,
+      wape: forecast.wape,
+    });
+  }
+  return summaries;
+}
