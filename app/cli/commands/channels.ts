@@ -1,12 +1,7 @@
 import { readFile } from "node:fs/promises";
 
 import { UsageError } from "../main.ts";
-import { ensureDatabase } from "../runtime.ts";
-
-interface Context {
-  values: Record<string, string | boolean | undefined>;
-  out: (line: string) => void;
-}
+import { requireShop, type Context } from "../context.ts";
 
 export const CHANNELS = ["amazon", "bestbuy", "shopify"] as const;
 export type ChannelId = (typeof CHANNELS)[number];
@@ -25,20 +20,6 @@ function parseDay(value: unknown, field: string): string {
     throw new UsageError(`${field} must be a day as YYYY-MM-DD; got ${JSON.stringify(value ?? "")}.`);
   }
   return value;
-}
-
-async function requireShop(value: unknown) {
-  const { parseShopDomain } = await import("#app/services/validation.server.ts");
-  const domain = parseShopDomain(value as string | undefined);
-  await ensureDatabase();
-  const { findShop } = await import("#app/services/shops.server.ts");
-  const shop = await findShop(domain);
-  if (!shop) {
-    throw new UsageError(
-      `No shop ${domain} here. Install the app in it, or add it: npm run cli -- shops add --shop ${domain} --timezone <zone> --currency <code>.`,
-    );
-  }
-  return shop;
 }
 
 async function readConfigFile(path: unknown): Promise<unknown> {

@@ -1,26 +1,7 @@
 import { readFile } from "node:fs/promises";
 
 import { UsageError } from "../main.ts";
-import { ensureDatabase } from "../runtime.ts";
-
-interface Context {
-  values: Record<string, string | boolean | undefined>;
-  out: (line: string) => void;
-}
-
-async function requireShop(value: unknown) {
-  const { parseShopDomain } = await import("#app/services/validation.server.ts");
-  const domain = parseShopDomain(value as string | undefined);
-  await ensureDatabase();
-  const { findShop } = await import("#app/services/shops.server.ts");
-  const shop = await findShop(domain);
-  if (!shop) {
-    throw new UsageError(
-      `No shop ${domain} here. Install the app in it, or add it: npm run cli -- shops add --shop ${domain} --timezone <zone> --currency <code>.`,
-    );
-  }
-  return shop;
-}
+import { requireShop, type Context } from "../context.ts";
 
 /** `fx set`: one manual rate (1 base = rate quote on day). */
 export async function fxSetCommand({ values, out }: Context): Promise<number> {
