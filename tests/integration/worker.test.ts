@@ -1,40 +1,14 @@
 import { spawn } from "node:child_process";
 
 import { QueueEvents } from "bullmq";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
 import type { QueueBackendKind } from "#app/jobs/queues.server.ts";
 
-import { startRedis } from "../support/redis.ts";
+import { useQueueBackends } from "../support/queue-backends.ts";
 
-let redis: Awaited<ReturnType<typeof startRedis>>;
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-
-afterAll(async () => {
-  await redis?.stop();
-});
-
-async function withBackend<T>(kind: QueueBackendKind, run: () => Promise<T>): Promise<T> {
-  const saved = process.env.REDIS_URL;
-  const savedPrefix = process.env.QUEUE_PREFIX;
-  if (kind === "redis") process.env.REDIS_URL = redis.url;
-  else delete process.env.REDIS_URL;
-  process.env.QUEUE_PREFIX = `test-${kind}-${Date.now()}`;
-  try {
-    return await run();
-  } finally {
-    const { closeQueues } = await import("#app/jobs/queues.server.ts");
-    await closeQueues();
-    if (saved === undefined) delete process.env.REDIS_URL;
-    else process.env.REDIS_URL = saved;
-    if (savedPrefix === undefined) delete process.env.QUEUE_PREFIX;
-    else process.env.QUEUE_PREFIX = savedPrefix;
-  }
-}
+const withBackend = useQueueBackends();
 
 describe.each<QueueBackendKind>(["postgres", "redis"])("worker on %s", (kind) => {
   it("schedules housekeeping once however often it starts, and runs its jobs", async () => {
