@@ -163,7 +163,9 @@ describe("three channels through the CLI and the sync service", () => {
 
     // Amazon's refunds come from Finances refund events: stored as refunds, not as fees.
     const amazonConnection = connections.find((connection) => connection.channel === "amazon")!;
-    const refundedCharges = await prisma.feeEvent.count({ where: { connectionId: amazonConnection.id, type: "refunded_charge" } });
+    const refundedCharges = await prisma.feeEvent.count({
+      where: { connectionId: amazonConnection.id, type: "refunded_charge" },
+    });
     expect(refundedCharges).toBeGreaterThan(0);
     expect(await prisma.refund.count({ where: { connectionId: amazonConnection.id } })).toBeGreaterThan(0);
 
