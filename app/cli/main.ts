@@ -40,6 +40,14 @@ const COMMANDS: Record<string, CommandSpec> = {
     options: { shop: { type: "string" }, from: { type: "string" }, to: { type: "string" }, json: { type: "boolean" } },
     run: async (context) => (await import("./commands/channels.ts")).reportCommand(context),
   },
+  "skus unmatched": {
+    options: { shop: { type: "string" }, json: { type: "boolean" } },
+    run: async (context) => (await import("./commands/skus.ts")).unmatchedCommand(context),
+  },
+  "skus map": {
+    options: { shop: { type: "string" }, channel: { type: "string" }, sku: { type: "string" }, to: { type: "string" } },
+    run: async (context) => (await import("./commands/skus.ts")).mapCommand(context),
+  },
   "fx set": {
     options: {
       shop: { type: "string" },

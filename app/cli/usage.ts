@@ -18,6 +18,11 @@ Channels and data
   report --shop <domain> --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--json]
                                            Sales, fees and profit by channel for a range of days
 
+Catalog
+  skus unmatched --shop <domain> [--json]  Channel SKUs that match no product of the shop's catalog
+  skus map --shop <domain> --channel <id> --sku <channel SKU> --to <catalog SKU>
+                                           Count a channel SKU as a catalog product
+
 Exchange rates
   fx set --shop <domain> --day <YYYY-MM-DD> --base <CCY> --quote <CCY> --rate <decimal>
                                            Set a manual rate: 1 base = rate quote on that day

@@ -203,3 +203,84 @@ describe("three channels through the CLI and the sync service", () => {
     expect(await prisma.channelConnection.count()).toBe(0);
   });
 });
+
+describe("SKUs that match no catalog product", () => {
+  it("are listed for the merchant and can be mapped to a catalog product, which adds their COGS", async () => {
+    const shop = await prisma.shop.create({ data: { domain: "skus.myshopify.com", timezone: "UTC", currency: "USD" } });
+    await prisma.product.create({
+      data: { shopId: shop.id, sku: "MUG-BLUE", title: "Blue mug", unitCost: "3.00", costCurrency: "USD" },
+    });
+    const connection = await prisma.channelConnection.create({
+      data: {
+        shopId: shop.id,
+        channel: "amazon",
+        accountId: "A",
+        displayName: "Amazon",
+        config: {},
+        credentials: Buffer.from("x"),
+        credentialsKeyId: "k",
+      },
+    });
+    await prisma.order.create({
+      data: {
+        shopId: shop.id,
+        connectionId: connection.id,
+        channel: "amazon",
+        externalId: "111-1",
+        status: "fulfilled",
+        rawStatus: "SHIPPED",
+        placedAt: new Date("2026-03-02T12:00:00Z"),
+        channelUpdatedAt: new Date("2026-03-02T12:00:00Z"),
+        currency: "USD",
+        lines: {
+          create: {
+            shopId: shop.id,
+            externalId: "1",
+            sku: "MUG-BLUE-FBA",
+            quantity: 2,
+            unitPrice: "10.00",
+            grossSales: "20.00",
+            status: "fulfilled",
+          },
+        },
+      },
+    });
+    const { refreshRollups } = await import("#app/services/rollups.server.ts");
+    await refreshRollups(shop.id, ["2026-03-02"]);
+
+    const unmatched = await cli("skus", "unmatched", "--shop", shop.domain, "--json");
+    expect(JSON.parse(unmatched.out)).toEqual([{ channel: "amazon", sku: "MUG-BLUE-FBA", rows: 1 }]);
+    expect((await salesReport(shop, "2026-03-02", "2026-03-02")).total.cogs).toBe("0.00");
+
+    const bad = await cli(
+      "skus",
+      "map",
+      "--shop",
+      shop.domain,
+      "--channel",
+      "amazon",
+      "--sku",
+      "MUG-BLUE-FBA",
+      "--to",
+      "NOPE",
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("NOPE is not one");
+
+    const mapped = await cli(
+      "skus",
+      "map",
+      "--shop",
+      shop.domain,
+      "--channel",
+      "amazon",
+      "--sku",
+      "MUG-BLUE-FBA",
+      "--to",
+      "MUG-BLUE",
+    );
+    expect(mapped.code).toBe(0);
+    expect(JSON.parse((await cli("skus", "unmatched", "--shop", shop.domain, "--json")).out)).toEqual([]);
+    expect((await salesReport(shop, "2026-03-02", "2026-03-02")).total.cogs).toBe("6.00");
+  });
+});
