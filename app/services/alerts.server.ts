@@ -7,15 +7,9 @@
  */
 import type { Alert, AlertSeverity, Channel, Prisma } from "@prisma/client";
 
-import {
-  addDays,
-  assessInventory,
-  detectAnomalies,
-  toDailySeries,
-  type Anomaly,
-  type ForecastPoint,
-} from "#app/analytics/index.ts";
+import { addDays, detectAnomalies, toDailySeries, type Anomaly } from "#app/analytics/index.ts";
 import prisma from "#app/db.server.ts";
+import { inventoryHealth } from "#app/services/performance.server.ts";
 import { localDay } from "#app/lib/days.ts";
 
 /** Kinds this module owns (sync_failed belongs to the sync). */
@@ -29,7 +23,6 @@ export const CREDENTIALS_WARNING_DAYS = 30;
 
 const CHANNEL_NAMES: Record<Channel, string> = { shopify: "Shopify", amazon: "Amazon", bestbuy: "Best Buy" };
 const SEVERITY_RANK: Record<AlertSeverity, number> = { info: 0, warning: 1, critical: 2 };
-const Z80 = 1.2815515655446004;
 const DAY_MS = 86_400_000;
 
 export interface AlertCandidate {
@@ -151,40 +144,10 @@ export async function inventoryAlerts(
   shop: { id: string; leadTimeDays: number; lowStockDays: number; serviceLevel: Prisma.Decimal },
   today: string,
 ): Promise<AlertCandidate[]> {
-  const [levels, forecasts] = await Promise.all([
-    prisma.inventoryLevel.groupBy({
-      by: ["channel", "sku"],
-      where: { shopId: shop.id },
-      _sum: { available: true, reserved: true, inbound: true },
-      _count: { locationId: true },
-      orderBy: [{ channel: "asc" }, { sku: "asc" }],
-    }),
-    prisma.forecast.findMany({ where: { shopId: shop.id } }),
-  ]);
-  const byKey = new Map(forecasts.map((forecast) => [`${forecast.channel}\u0000${forecast.sku}`, forecast]));
   const candidates: AlertCandidate[] = [];
-  for (const level of levels) {
-    const forecast = byKey.get(`${level.channel}\u0000${level.sku}`);
-    if (!forecast) continue;
-    const points = (forecast.points as unknown as ForecastPoint[]).filter((point) => point.day >= today);
-    if (points.length === 0 || !points.some((point) => point.mean > 0)) continue; // nothing expected to sell
-    const first = points[0] as ForecastPoint;
-    const health = assessInventory(
-      {
-        sku: level.sku,
-        channel: level.channel,
-        locationId: "all",
-        available: level._sum.available ?? 0,
-        reserved: level._sum.reserved ?? 0,
-        inbound: level._sum.inbound ?? 0,
-      },
-      { points, dailyErrorSd: Math.max(0, (first.hi80 - first.mean) / Z80) },
-      {
-        leadTimeDays: shop.leadTimeDays,
-        serviceLevel: Number(shop.serviceLevel.toString()),
-        lowStockDays: shop.lowStockDays,
-      },
-    );
+  for (const health of await inventoryHealth(shop, today)) {
+    if (!health.forecasted) continue; // nothing expected to sell: no stock alert
+    const level = { channel: health.channel as Channel, sku: health.sku };
     const channel = CHANNEL_NAMES[level.channel];
     const order = health.suggestedOrderQuantity > 0 ? ` Suggested order: ${units(health.suggestedOrderQuantity)}.` : "";
     const inbound = health.inbound > 0 ? ` ${units(health.inbound)} inbound.` : "";

@@ -1,0 +1,106 @@
+import type { Channel, Prisma } from "@prisma/client";
+
+import {
+  assessInventory,
+  productReport,
+  type ForecastPoint,
+  type InventoryHealth,
+  type ProductReport,
+} from "#app/analytics/index.ts";
+import prisma from "#app/db.server.ts";
+import { ingestPool } from "#app/ingest/pool.server.ts";
+
+/** z for the 80% two-sided interval: a forecast's 80% band gives its daily error σ. */
+const Z80 = 1.2815515655446004;
+
+export interface ShopStockSettings {
+  id: string;
+  leadTimeDays: number;
+  lowStockDays: number;
+  serviceLevel: Prisma.Decimal;
+}
+
+export interface SkuInventoryHealth extends InventoryHealth {
+  /** False when the SKU has no forecast, or one with no demand: cover and reorder figures assume none. */
+  forecasted: boolean;
+}
+
+/**
+ * Inventory across channels: per SKU × channel, stock summed over its locations, days of cover
+ * and stock-out date from the forecast, reorder point and suggested quantity from the shop's
+ * lead time and service level (docs/metrics.md).
+ */
+export async function inventoryHealth(shop: ShopStockSettings, today: string): Promise<SkuInventoryHealth[]> {
+  const [levels, forecasts] = await Promise.all([
+    prisma.inventoryLevel.groupBy({
+      by: ["channel", "sku"],
+      where: { shopId: shop.id },
+      _sum: { available: true, reserved: true, inbound: true },
+      orderBy: [{ channel: "asc" }, { sku: "asc" }],
+    }),
+    prisma.forecast.findMany({ where: { shopId: shop.id } }),
+  ]);
+  const byKey = new Map(forecasts.map((forecast) => [`${forecast.channel}\u0000${forecast.sku}`, forecast]));
+  return levels.map((level) => {
+    const forecast = byKey.get(`${level.channel}\u0000${level.sku}`);
+    const points = forecast
+      ? (forecast.points as unknown as ForecastPoint[]).filter((point) => point.day >= today)
+      : [];
+    const first = points[0];
+    const health = assessInventory(
+      {
+        sku: level.sku,
+        channel: level.channel,
+        locationId: "all",
+        available: level._sum.available ?? 0,
+        reserved: level._sum.reserved ?? 0,
+        inbound: level._sum.inbound ?? 0,
+      },
+      { points, dailyErrorSd: first ? Math.max(0, (first.hi80 - first.mean) / Z80) : 0 },
+      {
+        leadTimeDays: shop.leadTimeDays,
+        serviceLevel: Number(shop.serviceLevel.toString()),
+        lowStockDays: shop.lowStockDays,
+      },
+    );
+    return { ...health, forecasted: points.some((point) => point.mean > 0) };
+  });
+}
+
+/**
+ * Product performance across channels for a period (and the one before it): velocity,
+ * trend, share and margin by channel, ABC class, top and bottom movers. Amounts in one
+ * currency; rows of other currencies are not mixed in (the caller picks the shop's).
+ */
+export async function productPerformance(
+  shop: { id: string; currency: string },
+  period: { from: string; to: string },
+  previous: { from: string; to: string },
+): Promise<ProductReport> {
+  const rows = await ingestPool().query<{
+    day: string;
+    sku: string;
+    channel: Channel;
+    units: number;
+    net_sales: string;
+    contribution_profit: string;
+  }>(
+    `select day::text as day, sku, channel, sum(units)::int as units, sum("netSales")::text as net_sales,
+        (sum("netSales") - sum(fees) - sum(cogs))::text as contribution_profit
+     from "DailyRollup"
+     where "shopId" = $1 and sku <> '' and currency = $2 and day between $3::date and $4::date
+     group by day, sku, channel order by day, sku, channel`,
+    [shop.id, shop.currency, previous.from < period.from ? previous.from : period.from, period.to],
+  );
+  return productReport(
+    rows.rows.map((row) => ({
+      day: row.day,
+      sku: row.sku,
+      channel: row.channel,
+      units: row.units,
+      netSales: row.net_sales,
+      contributionProfit: row.contribution_profit,
+    })),
+    { currency: shop.currency, current: period, previous },
+  );
+}
