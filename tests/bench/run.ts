@@ -15,6 +15,8 @@ type Bench = (opts: { quick: boolean }) => Promise<BenchResult[]>;
 const BENCHES: Array<{ title: string; load: () => Promise<{ default: Bench }> }> = [
   { title: "Connector SDK sync engine", load: () => import("../../connectors/sdk/bench/sync-engine.bench.ts") },
   { title: "Demand forecasts", load: () => import("./forecast.bench.ts") },
+  { title: "Ingest (PostgresRecordSink)", load: () => import("./ingest.bench.ts") },
+  { title: "Overview data and rollups", load: () => import("./overview.bench.ts") },
 ];
 
 const quick = process.argv.includes("--quick");
