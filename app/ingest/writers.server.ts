@@ -35,9 +35,6 @@ export type TouchedDays = Set<string>;
 
 const column = <T, V>(rows: readonly T[], pick: (row: T) => V) => rows.map(pick);
 
-// Separates order and line ids inside one text key; ids never contain it.
-const UNIT_SEPARATOR = "\u001f";
-
 /**
  * Orders with their lines and refunds, in a handful of statements per page. An order is
  * replaced only by a version at least as new (channelUpdatedAt), so an older delivery
@@ -139,12 +136,15 @@ export async function writeOrders(
       column(lines, (l) => l.line.cancelled),
     ],
   );
-  // Lines the channel no longer lists for these orders go.
+  // Lines the channel no longer lists for these orders go (looked up through the order's index).
+  const orderIdByExternal = new Map(updated.rows.map((row) => [row.externalId, row.id]));
   await client.query(
-    `delete from "OrderLine" l using "Order" o
-     where l."orderId" = o.id and o.id = any($1::text[])
-       and (o."externalId" || $2 || l."externalId") <> all($3::text[])`,
-    [orderIds, UNIT_SEPARATOR, lines.map((l) => `${l.order.externalId}${UNIT_SEPARATOR}${l.line.externalId}`)],
+    `delete from "OrderLine" l
+     where l."orderId" = any($1::text[])
+       and not exists (
+         select 1 from unnest($2::text[], $3::text[]) as keep(order_id, external_id)
+         where keep.order_id = l."orderId" and keep.external_id = l."externalId")`,
+    [orderIds, lines.map((l) => orderIdByExternal.get(l.order.externalId)), lines.map((l) => l.line.externalId)],
   );
 
   await writeRefunds(

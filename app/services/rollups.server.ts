@@ -31,10 +31,14 @@ counted as (
 ),
 counted_in_days as (select * from counted where day = any($2::date[])),
 counted_lines as (
+  -- lateral: each order's lines through the (orderId, externalId) index, never a table scan
   select o.day, o.channel, o.currency, o.id as order_id, l.sku, l."productId",
          (l.quantity - l."quantityCancelled") as units, coalesce(l."grossSales", 0) as gross_sales, l.discount
-  from counted_in_days o join "OrderLine" l on l."orderId" = o.id
-  where not l.cancelled and l.quantity > l."quantityCancelled"
+  from counted_in_days o
+  cross join lateral (
+    select * from "OrderLine" l
+    where l."orderId" = o.id and not l.cancelled and l.quantity > l."quantityCancelled"
+  ) l
 ),
 refunds_in_days as (
   select r.*, ((r."refundedAt" at time zone 'UTC') at time zone (select timezone from shop))::date as day
@@ -64,8 +68,11 @@ facts as (
   group by r.day, o.channel, coalesce(r.sku, ''), r.currency
   union all
   select o.day, o.channel, coalesce(f.sku, ''), f.currency, 0, 0, 0, 0, 0, 0, 0, -sum(f.amount), 0
-  from "FeeEvent" f join counted_in_days o on o."connectionId" = f."connectionId" and o."externalId" = f."orderExternalId"
-  where f.type <> 'refunded_charge'
+  from counted_in_days o
+  cross join lateral (
+    select f.sku, f.currency, f.amount from "FeeEvent" f
+    where f."connectionId" = o."connectionId" and f."orderExternalId" = o."externalId" and f.type <> 'refunded_charge'
+  ) f
   group by o.day, o.channel, coalesce(f.sku, ''), f.currency
 )
 insert into "DailyRollup" (id, "shopId", day, channel, sku, currency, orders, units, "grossSales", discounts, returns,
