@@ -45,11 +45,31 @@ if (!clientPrototype[patched]) {
   };
 }
 
+type ScriptAdapter = {
+  client: { query(sql: string): Promise<unknown> };
+  onError(error: unknown): never;
+  executeScript(script: string): Promise<void>;
+};
+
+// @prisma/adapter-pg 6.19 runs a migration by splitting it on every ";", which breaks any
+// function body ($$ ... ; ... $$). PostgreSQL runs a whole script as one simple query.
+function runScriptsWhole<T extends object>(adapter: T): T {
+  const scripted = adapter as unknown as ScriptAdapter;
+  scripted.executeScript = async (script: string) => {
+    try {
+      await scripted.client.query(script);
+    } catch (error) {
+      scripted.onError(error);
+    }
+  };
+  return adapter;
+}
+
 function adapterFromUrl(url: string): PrismaPg {
   const parsed = new URL(url);
   // Separate fields, not a connection string: the shadow database is made by overriding
   // `database`, which a connection string would win over.
-  return new PrismaPg({
+  const factory = new PrismaPg({
     host: parsed.hostname,
     port: parsed.port ? Number(parsed.port) : 5432,
     user: decodeURIComponent(parsed.username),
@@ -61,6 +81,11 @@ function adapterFromUrl(url: string): PrismaPg {
     // Let the CLI exit as soon as its work is done instead of waiting on pooled sockets.
     allowExitOnIdle: true,
   });
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => runScriptsWhole(await connect());
+  const connectToShadowDb = factory.connectToShadowDb.bind(factory);
+  factory.connectToShadowDb = async () => runScriptsWhole(await connectToShadowDb());
+  return factory;
 }
 
 export default defineConfig({

@@ -48,13 +48,9 @@ const RATE = `
 const TREND_SQL = `
 with shop as (select currency from "Shop" where id = $1),
 daily as (
-  select r.day, r.channel::text as channel, r.currency,
-         sum(r.orders) filter (where r.sku = '') as orders,
-         sum(r.units) filter (where r.sku <> '') as units,
-         sum(r."netSales") as net_sales
-  from "DailyRollup" r
+  select r.day, r.channel::text as channel, r.currency, r.orders, r.units, r."netSales" as net_sales
+  from "DailyChannelTotal" r
   where r."shopId" = $1 and r.day between $2::date and $3::date
-  group by r.day, r.channel, r.currency
 ),
 rates as materialized (select c.day, c.currency, ${RATE} as rate from (select distinct day, currency from daily) c)
 select d.day::text as day, d.channel, coalesce(sum(d.orders), 0)::int as orders,

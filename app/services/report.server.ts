@@ -43,21 +43,17 @@ export interface SalesReport {
 /** Days an exchange rate stays usable when none is published for a day (weekends, holidays). */
 export const FX_LOOKBACK_DAYS = 7;
 
-// Sums per channel, currency and day (day needed for the conversion), exact numeric arithmetic;
+// Per channel, currency and day (day needed for the conversion) from the rollups' daily totals;
 // each day's amount is converted with that day's rate: the manual rate first, else the
 // reference rate, else the latest of either within the look-back window.
 const REPORT_SQL = `
 with shop as (select id, currency from "Shop" where id = $1),
 daily as (
-  select r.channel::text as channel, r.currency, r.day,
-         sum(r.orders) filter (where r.sku = '') as orders,
-         sum(r.units) filter (where r.sku <> '') as units,
-         sum(r."grossSales") as gross_sales, sum(r.discounts) as discounts, sum(r.returns) as returns,
-         sum(r."netSales") as net_sales, sum(r.shipping) as shipping, sum(r.taxes) as taxes, sum(r.fees) as fees,
-         sum(r.cogs) as cogs
-  from "DailyRollup" r
+  select r.channel::text as channel, r.currency, r.day, r.orders, r.units,
+         r."grossSales" as gross_sales, r.discounts, r.returns, r."netSales" as net_sales, r.shipping, r.taxes,
+         r.fees, r.cogs
+  from "DailyChannelTotal" r
   where r."shopId" = $1 and r.day between $2::date and $3::date
-  group by r.channel, r.currency, r.day
 ),
 rated as (
   select d.*,
