@@ -11,7 +11,10 @@ import { requireShop, standaloneShop } from "#app/services/auth.server.ts";
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 /** The app's pages, shown in Shopify admin's navigation (NavMenu) or, standalone, in Polaris'. */
-const PAGES = [{ url: "/app", label: "Overview" }];
+const PAGES = [
+  { url: "/app", label: "Overview" },
+  { url: "/app/channels/amazon", label: "Connect Amazon" },
+];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);

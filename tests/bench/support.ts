@@ -2,13 +2,13 @@
 // database on DATABASE_URL's server when it is set, else an embedded cluster under
 // .data/bench-*), migrated, and the helpers to time and summarise.
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 
 import pg from "pg";
 
 import { startLocalPostgres } from "#app/db/local-postgres.server.ts";
 import { migrateIfNeeded } from "#app/db/migrations.server.ts";
+import { freePort } from "../support/ports.ts";
 
 export interface BenchResult {
   name: string;
@@ -21,17 +21,6 @@ export interface BenchDatabase {
   url: string;
   /** Drops what this bench created (database or whole cluster) and restores DATABASE_URL. */
   close(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 /**

@@ -35,6 +35,16 @@ describe("npm run demo", () => {
     await page.close();
   });
 
+  it("offers Amazon's sign-in page, and says when this installation has no Amazon app credentials", async () => {
+    const page = await browser.newPage({ userAgent: DESKTOP_USER_AGENT });
+    await page.goto(`${demo.url}/app`);
+    await page.getByRole("link", { name: "Connect Amazon" }).click();
+    await expect.poll(() => page.getByRole("button", { name: "Sign in with Amazon" }).count()).toBe(1);
+    expect(await page.getByText("This installation has no Amazon app credentials").count()).toBe(1);
+    expect(await page.getByRole("button", { name: "Sign in with Amazon" }).isDisabled()).toBe(true);
+    await page.close();
+  });
+
   it("serves one shop only, whatever shop the URL names", async () => {
     const page = await browser.newPage({ userAgent: DESKTOP_USER_AGENT });
     await page.goto(`${demo.url}/app?shop=someone-else.myshopify.com`);

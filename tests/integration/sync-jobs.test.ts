@@ -5,22 +5,10 @@ import prisma from "#app/db.server.ts";
 import { closeIngestPool } from "#app/ingest/pool.server.ts";
 import { getQueue, type JobPayloads } from "#app/jobs/queues.server.ts";
 import { processSyncJob, scheduleConnection, syncSchedulerId } from "#app/jobs/sync-jobs.server.ts";
-import { connectChannel, type ChannelAdapter } from "#app/services/connections.server.ts";
+import { connectChannel } from "#app/services/connections.server.ts";
 
-import { acmeConnector, type AcmeConfig } from "../../connectors/sdk/example/acme-connector.ts";
-import { AcmeSimulator } from "../../connectors/sdk/example/acme-simulator.ts";
+import { acmeAsAmazon as acme, acmeConnector, AcmeSimulator } from "../support/acme.ts";
 import { QUEUE_BACKENDS, useQueueBackends } from "../support/queue-backends.ts";
-
-const acme: ChannelAdapter = {
-  channel: "amazon",
-  connector: acmeConnector,
-  split: (settings) => {
-    const { apiKey, ...config } = settings as Record<string, unknown>;
-    return { config, credentials: { apiKey } };
-  },
-  accountId: (config) => (config as AcmeConfig).sellerId,
-  displayName: () => "Acme",
-};
 
 const simulators: AcmeSimulator[] = [];
 afterEach(async () => {

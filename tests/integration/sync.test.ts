@@ -2,24 +2,11 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
 import { closeIngestPool } from "#app/ingest/pool.server.ts";
-import { connectChannel, ConnectionError, type ChannelAdapter } from "#app/services/connections.server.ts";
+import { connectChannel, ConnectionError } from "#app/services/connections.server.ts";
 import { salesReport } from "#app/services/report.server.ts";
 import { syncConnection } from "#app/services/sync.server.ts";
 
-import { acmeConnector, type AcmeConfig } from "../../connectors/sdk/example/acme-connector.ts";
-import { AcmeSimulator } from "../../connectors/sdk/example/acme-simulator.ts";
-
-// The SDK's example connector stands in for a marketplace: the app's code is channel-agnostic.
-const acmeAsAmazon: ChannelAdapter = {
-  channel: "amazon",
-  connector: acmeConnector,
-  split: (settings) => {
-    const { apiKey, ...config } = settings as Record<string, unknown>;
-    return { config, credentials: { apiKey } };
-  },
-  accountId: (config) => (config as AcmeConfig).sellerId,
-  displayName: (config) => `Acme ${(config as AcmeConfig).sellerId}`,
-};
+import { acmeAsAmazon, acmeConnector, AcmeSimulator } from "../support/acme.ts";
 
 const simulators: AcmeSimulator[] = [];
 afterEach(async () => {

@@ -1,16 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
+import { freePort } from "./ports.ts";
 
 /** Runs `npm run demo` (the real command) on the test's database and a free port. */
 export async function startDemo(): Promise<{ url: string; output: () => string; stop: () => Promise<void> }> {
