@@ -32,6 +32,7 @@ import {
   toFlatFile,
   type AmazonSimulatorOptions,
 } from "../src/simulator/index.ts";
+import { fakeSecret } from "@crosschannel/connector-sdk/simulator";
 
 const simulators: AmazonSimulator[] = [];
 afterEach(async () => {
@@ -290,7 +291,7 @@ describe("check", () => {
     const sim = await started();
     const outcome = await checkConnection(amazonConnector, {
       config: sim.config(),
-      credentials: { ...sim.credentials(), clientSecret: "amzn1.oa2-cs.v1.wrong-secret-0000000000" },
+      credentials: { ...sim.credentials(), clientSecret: fakeSecret("amzn1.oa2-cs.v1.") },
       clock: sim.clock,
     });
     expect(outcome.ok ? "" : outcome.message).toContain("invalid_client");
@@ -401,9 +402,9 @@ describe("settings", () => {
     region: "na",
     marketplaceIds: ["ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"],
     sellerId: "A2EXAMPLE7Q3KX",
-    clientId: "amzn1.application-oa2-client.0123456789abcdef",
-    clientSecret: "amzn1.oa2-cs.v1.fake0000000000000000",
-    refreshToken: "Atzr|fake-refresh-token",
+    clientId: fakeSecret("amzn1.application-oa2-client.", 8),
+    clientSecret: fakeSecret("amzn1.oa2-cs.v1."),
+    refreshToken: fakeSecret("Atzr|"),
   };
 
   it("splits the single settings JSON into config and credentials, with defaults", () => {

@@ -3,6 +3,7 @@ import { MerchantDataset } from "@crosschannel/connector-sdk/simulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { amazonConnector, createSellingPartner, ENDPOINT_VERSIONS, type FeesCheckpoint } from "../src/index.ts";
 import { AmazonSimulator, type AmazonSimulatorOptions } from "../src/simulator/index.ts";
+import { fakeSecret } from "@crosschannel/connector-sdk/simulator";
 
 const simulators: AmazonSimulator[] = [];
 afterEach(async () => {
@@ -39,9 +40,9 @@ describe("amazon-sp-api as the request builder", () => {
   it("resolves every operation the connector uses in the explicitly pinned versions", () => {
     const sp = createSellingPartner({
       region: "na",
-      clientId: "amzn1.application-oa2-client.0000",
-      clientSecret: "amzn1.oa2-cs.v1.fake",
-      refreshToken: "Atzr|fake-refresh-token",
+      clientId: fakeSecret("amzn1.application-oa2-client.", 8),
+      clientSecret: fakeSecret("amzn1.oa2-cs.v1."),
+      refreshToken: fakeSecret("Atzr|"),
     });
     const build = (endpoint: keyof typeof ENDPOINT_VERSIONS, operation: string, path?: Record<string, string>) =>
       sp.endpoints[endpoint]?.[ENDPOINT_VERSIONS[endpoint]]?.[operation]?.({ path });

@@ -33,6 +33,7 @@ import {
   type AcmeTransactionType,
 } from "./acme-wire.ts";
 import type { AcmeConfig, AcmeCredentials } from "./acme-connector.ts";
+import { fakeSecret } from "../src/simulator/secrets.ts";
 
 export const ACME_ORDER_STATES: Record<OrderStatus | LineStatus, AcmeOrderState> = {
   pending: "WAITING_ACCEPTANCE",
@@ -100,7 +101,7 @@ export class AcmeSimulator implements ConnectorSimulator<AcmeConfig, AcmeCredent
       new MerchantDataset({ seed: options.seed ?? 42, start: "2026-03-01", days: 21, skus: 30, ordersPerDay: 30 });
     this.channel = options.channel ?? "amazon";
     this.asOf = options.asOf ?? `${this.merchant.end}T00:00:00.000Z`;
-    this.#apiKey = options.apiKey ?? "acme_live_5f2b9c0e7d1a4b8f9e3c6a2d";
+    this.#apiKey = options.apiKey ?? fakeSecret("acme_");
     this.#sellerId = options.sellerId ?? "S-1001";
     this.clock = new VirtualClock(this.asOf);
     this.#expected = this.#buildExpected();

@@ -4,8 +4,9 @@ import { CallBudget, HttpClient, HttpStats, parseRetryAfter, type HttpClientOpti
 import { TokenBucket } from "../src/http/token-bucket.ts";
 import { SimulatorServer, type SimRoute } from "../src/simulator/server.ts";
 import { VirtualClock } from "../src/time.ts";
+import { fakeSecret } from "../src/simulator/secrets.ts";
 
-const API_KEY = "sk_live_0123456789abcdef";
+const API_KEY = fakeSecret("key_");
 
 const routes: SimRoute[] = [
   {

@@ -9,6 +9,7 @@ import {
 } from "../src/models.ts";
 import * as sdk from "../src/index.ts";
 import { redactHeaders, redactText, redactUrl, redactValue, secretValuesOf } from "../src/redact.ts";
+import { fakeSecret } from "../src/simulator/secrets.ts";
 
 const line = {
   externalId: "L1",
@@ -203,7 +204,7 @@ describe("redaction", () => {
     expect(redactUrl("https://user:pw@api.example.com/v1?api_key=k&page=2")).toBe(
       "https://redacted:redacted@api.example.com/v1?api_key=[REDACTED]&page=2",
     );
-    expect(redactText('{"refresh_token":"Atzr|abc","sku":"S1"} Bearer eyJhbGciOi.x.y')).toBe(
+    expect(redactText(`{"refresh_token":"${fakeSecret("Atzr|")}","sku":"S1"} Bearer eyJhbGciOi.x.y`)).toBe(
       '{"refresh_token":"[REDACTED]","sku":"S1"} Bearer [REDACTED]',
     );
     expect(redactText("seller secret-value-123 leaked", ["secret-value-123"])).toBe("seller [REDACTED] leaked");

@@ -14,6 +14,9 @@ import { readProductCosts, splitShopifySettings } from "../src/index.ts";
 import { shopifyConnector, type ShopifyCheckpoint } from "../src/connector.ts";
 import { marketplaceOfNormalizedOrder } from "../src/mappers.ts";
 import { ShopifySimulator, type ShopifySimulatorOptions } from "../src/simulator/index.ts";
+import { fakeSecret } from "@crosschannel/connector-sdk/simulator";
+
+const ACCESS_TOKEN = fakeSecret("shpat_", 16);
 
 const simulators: ShopifySimulator[] = [];
 afterEach(async () => {
@@ -200,7 +203,7 @@ describe("splitShopifySettings", () => {
   it("splits the CLI settings file into validated config and credentials with defaults", () => {
     expect(
       splitShopifySettings(
-        { accessToken: "shpat_0123456789abcdef", adminApiBaseUrl: "http://127.0.0.1:4010" },
+        { accessToken: ACCESS_TOKEN, adminApiBaseUrl: "http://127.0.0.1:4010" },
         "northwind.myshopify.com",
       ),
     ).toEqual({
@@ -210,11 +213,11 @@ describe("splitShopifySettings", () => {
         apiVersion: "2026-10",
         backfillMonths: 24,
       },
-      credentials: { accessToken: "shpat_0123456789abcdef" },
+      credentials: { accessToken: ACCESS_TOKEN },
     });
-    expect(
-      splitShopifySettings({ accessToken: "shpat_0123456789abcdef" }, "northwind.myshopify.com").config,
-    ).not.toHaveProperty("adminApiBaseUrl");
+    expect(splitShopifySettings({ accessToken: ACCESS_TOKEN }, "northwind.myshopify.com").config).not.toHaveProperty(
+      "adminApiBaseUrl",
+    );
   });
 
   it("names each bad field and never echoes the token", () => {

@@ -39,6 +39,7 @@ import {
   type SimRequest,
   type SimResponse,
   type SimRoute,
+  fakeSecret,
 } from "@crosschannel/connector-sdk/simulator";
 import type { z } from "zod";
 import type { AmazonConfig, AmazonCredentials } from "../config.ts";
@@ -86,9 +87,9 @@ export interface AmazonSimulatorOptions {
 }
 
 export const SIM_APPLICATION_ID = "amzn1.sp.solution.00000000-fake-4000-8000-000000000000";
-const CLIENT_ID = "amzn1.application-oa2-client.fake0000000000000000000000000000";
-const CLIENT_SECRET = "amzn1.oa2-cs.v1.fake-client-secret-000000000000000000000000";
-const REFRESH_TOKEN = "Atzr|fake-refresh-token-0000000000000000";
+const CLIENT_ID = fakeSecret("amzn1.application-oa2-client.", 16);
+const CLIENT_SECRET = fakeSecret("amzn1.oa2-cs.v1.");
+const REFRESH_TOKEN = fakeSecret("Atzr|");
 const ACCESS_TOKEN_SECONDS = 3600;
 const MINUTE = 60_000;
 const DAY = 86_400_000;

@@ -7,3 +7,4 @@ export * from "./prng.ts";
 export * from "./server.ts";
 export * from "./harness.ts";
 export { VirtualClock } from "../time.ts";
+export * from "./secrets.ts";

@@ -28,6 +28,7 @@ import {
   type SimRequest,
   type SimResponse,
   type SimRoute,
+  fakeSecret,
 } from "@crosschannel/connector-sdk/simulator";
 import type { ShopifyConfig, ShopifyCredentials } from "../connector.ts";
 import type { Marketplace, ShopifyVariantCost } from "../mappers.ts";
@@ -168,7 +169,7 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
       new MerchantDataset({ seed: options.seed ?? 42, start: "2026-03-01", days: 21, skus: 30, ordersPerDay: 30 });
     this.asOf = options.asOf ?? `${this.merchant.end}T00:00:00.000Z`;
     this.shopDomain = options.shopDomain ?? "northwind-goods.myshopify.com";
-    this.#accessToken = options.accessToken ?? "shpat_sim_0c9f4e2a7b1d48e6a3f5c8d2b7e1f4a9";
+    this.#accessToken = options.accessToken ?? fakeSecret("shpat_", 16);
     this.#apiSecret = options.apiSecret ?? "sim_app_secret_7d3f1b9e2c4a";
     this.clock = new VirtualClock(this.asOf);
     this.#cost = new CostBucket(options.costBucket ?? GRAPHQL_COST_DEFAULTS, this.clock.now());
