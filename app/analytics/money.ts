@@ -74,3 +74,22 @@ export function ratio(numerator: bigint, denominator: bigint): number | null {
   const scaled = (numerator * 10n ** 12n) / denominator;
   return Number(scaled) / 1e12;
 }
+
+/** Decimals an exchange rate may have (FxRate.rate is numeric(20, 10)). */
+const RATE_SCALE = 10n ** 10n;
+
+/**
+ * Converts micro units with an exchange rate given as a decimal string ("0.7300000000"),
+ * rounding the product half away from zero back to micro units: no float on the way.
+ */
+export function convertMoney(micro: bigint, rate: string): bigint {
+  const match = DECIMAL_PATTERN.exec(rate.trim());
+  if (!match) throw new RangeError(`"${rate}" is not a decimal exchange rate`);
+  const [, sign, whole, fraction = ""] = match;
+  if (fraction.length > 10) throw new RangeError(`"${rate}" has more than 10 fraction digits`);
+  const scaledRate = (BigInt(whole as string) * RATE_SCALE + BigInt(fraction.padEnd(10, "0"))) * (sign ? -1n : 1n);
+  const product = micro * scaledRate;
+  const absolute = product < 0n ? -product : product;
+  const rounded = (absolute + RATE_SCALE / 2n) / RATE_SCALE;
+  return product < 0n ? -rounded : rounded;
+}

@@ -1,4 +1,7 @@
-import { add, formatDecimal, multiply, parseDecimal, type Fixed } from "#app/lib/decimal.ts";
+import { convertMoney, formatDecimal, parseMoney } from "./money.ts";
+
+/** Money in micro units (app/analytics/money.ts). */
+type Fixed = bigint;
 
 /**
  * The sales report from daily sums: one row per channel and currency in that currency, and
@@ -39,8 +42,11 @@ const empty = (): Accumulator => ({
 });
 
 function finish(acc: Accumulator) {
-  const money = Object.fromEntries(SUMMED.map((key) => [key, formatDecimal(acc.money[key])])) as Record<Summed, string>;
-  const contributionProfit = formatDecimal(acc.money.netSales - acc.money.fees - acc.money.cogs);
+  const money = Object.fromEntries(SUMMED.map((key) => [key, formatDecimal(acc.money[key], 2)])) as Record<
+    Summed,
+    string
+  >;
+  const contributionProfit = formatDecimal(acc.money.netSales - acc.money.fees - acc.money.cogs, 2);
   return {
     orders: acc.orders,
     units: acc.units,
@@ -78,11 +84,11 @@ export function buildSalesReport(
     row.units += day.units;
     total.orders += day.orders;
     total.units += day.units;
-    const amounts = Object.fromEntries(SUMMED.map((metric) => [metric, parseDecimal(day[metric])])) as Record<
+    const amounts = Object.fromEntries(SUMMED.map((metric) => [metric, parseMoney(day[metric])])) as Record<
       Summed,
       Fixed
     >;
-    for (const metric of SUMMED) row.money[metric] = add(row.money[metric], amounts[metric]);
+    for (const metric of SUMMED) row.money[metric] = row.money[metric] + amounts[metric];
 
     if (day.rate === null) {
       const missing = unconverted.get(key) ?? {
@@ -96,8 +102,7 @@ export function buildSalesReport(
       unconverted.set(key, missing);
       continue;
     }
-    const rate = parseDecimal(day.rate);
-    for (const metric of SUMMED) total.money[metric] = add(total.money[metric], multiply(amounts[metric], rate));
+    for (const metric of SUMMED) total.money[metric] += convertMoney(amounts[metric], day.rate);
   }
 
   const byChannel = (a: { channel: string; currency: string }, b: { channel: string; currency: string }) =>
@@ -116,7 +121,7 @@ export function buildSalesReport(
         channel: entry.channel,
         currency: entry.currency,
         missingRateDays: entry.missingRateDays,
-        netSales: formatDecimal(entry.netSales),
+        netSales: formatDecimal(entry.netSales, 2),
       })),
     },
   };

@@ -16,7 +16,7 @@ import {
 } from "#app/analytics/index.ts";
 import prisma from "#app/db.server.ts";
 import { localDay } from "#app/lib/days.ts";
-import { add, formatDecimal, multiply, parseDecimal, type Fixed } from "#app/lib/decimal.ts";
+import { convertMoney, formatDecimal, parseMoney } from "#app/analytics/money.ts";
 import { loadReportRows, salesReport } from "#app/services/report.server.ts";
 
 const CHANNEL_NAMES: Record<string, string> = { shopify: "Shopify", amazon: "Amazon", bestbuy: "Best Buy" };
@@ -35,7 +35,7 @@ export interface InsightOptions {
 }
 
 interface Sum {
-  value: Fixed;
+  value: bigint;
   missing: Set<string>;
 }
 
@@ -75,7 +75,7 @@ export async function periodMetrics(
     }
     const rate = rates.get(`${currency}\u0000${day}`) ?? null;
     if (rate === null) sum.missing.add(currency);
-    else sum.value = add(sum.value, multiply(parseDecimal(amount), parseDecimal(rate)));
+    else sum.value += convertMoney(parseMoney(amount), rate);
   };
 
   const channels = new Map<string, Sum>();

@@ -1,3 +1,4 @@
+import { addDays } from "#app/analytics/days.ts";
 import { ingestPool } from "#app/ingest/pool.server.ts";
 import { localDay } from "#app/lib/days.ts";
 import { FX_LOOKBACK_DAYS, salesReport, type SalesReport } from "#app/services/report.server.ts";
@@ -79,9 +80,6 @@ select p.sku, pr.title, p.orders, p.units, p.net_sales::text as net_sales, p.par
 from products p left join "Product" pr on pr."shopId" = $1 and pr.sku = p.sku
 order by p.net_sales desc, p.sku
 limit $4`;
-
-const addDays = (day: string, days: number) =>
-  new Date(Date.parse(`${day}T00:00:00.000Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * What the overview page shows: the sales report (KPIs by channel) of the last 30 days, the
