@@ -91,16 +91,6 @@ export async function upsertCatalog(
   }
 }
 
-/** Shop-local days with sales of these SKUs: the days whose COGS a cost change moves. */
-export async function daysSelling(shopId: string, skus: readonly string[], pool: pg.Pool = ingestPool()) {
-  if (skus.length === 0) return [];
-  const result = await pool.query<{ day: string }>(
-    `select distinct day::text as day from "DailyRollup" where "shopId" = $1 and sku = any($2::text[])`,
-    [shopId, skus],
-  );
-  return result.rows.map((row) => row.day);
-}
-
 /** SKUs sold or listed on a channel that match no master product (nor an alias), for the merchant to map. */
 export async function unmatchedSkus(shopId: string, pool: pg.Pool = ingestPool()) {
   const result = await pool.query<{ channel: string; sku: string; lines: string }>(

@@ -11,14 +11,7 @@ import type {
 import type pg from "pg";
 
 import { ingestPool } from "#app/ingest/pool.server.ts";
-import {
-  writeFees,
-  writeInventory,
-  writeListings,
-  writeOrders,
-  type IngestScope,
-  type TouchedDays,
-} from "#app/ingest/writers.server.ts";
+import { writeFees, writeInventory, writeListings, writeOrders, type IngestScope } from "#app/ingest/writers.server.ts";
 
 export interface PostgresSinkOptions extends IngestScope {
   /** The SyncRun row counting this run's pages, records and quarantine. */
@@ -31,10 +24,10 @@ export interface PostgresSinkOptions extends IngestScope {
 /**
  * The SDK's RecordSink on PostgreSQL: each page's records, quarantined records, the new
  * checkpoint and the run's counters are committed in one transaction, so the checkpoint
- * never runs ahead of (or behind) the data.
+ * never runs ahead of (or behind) the data. The orders a page changes are marked
+ * `rollupPending` in that transaction too; the sync refreshes their rollups when it ends.
  */
 export class PostgresRecordSink implements RecordSink {
-  readonly touchedDays: TouchedDays = new Set();
   readonly #options: PostgresSinkOptions;
   readonly #pool: pg.Pool;
 
@@ -64,13 +57,11 @@ export class PostgresRecordSink implements RecordSink {
    * the same "newest version wins" rule, and without moving any checkpoint.
    */
   async applyRecords(stream: SinkPage["stream"], records: readonly unknown[]): Promise<number> {
-    const touched: TouchedDays = new Set();
     const client = await this.#pool.connect();
     try {
       await client.query("begin");
-      const written = await this.#write(client, stream, records, touched);
+      const written = await this.#write(client, stream, records);
       await client.query("commit");
-      for (const day of touched) this.touchedDays.add(day);
       return written;
     } catch (error) {
       await client.query("rollback").catch(() => undefined);
@@ -80,28 +71,27 @@ export class PostgresRecordSink implements RecordSink {
     }
   }
 
-  async #write(client: pg.PoolClient, stream: SinkPage["stream"], records: readonly unknown[], touched: TouchedDays) {
+  async #write(client: pg.PoolClient, stream: SinkPage["stream"], records: readonly unknown[]) {
     const scope = this.#options;
     switch (stream) {
       case "orders":
-        return writeOrders(client, scope, records as ChannelOrder[], touched);
+        return writeOrders(client, scope, records as ChannelOrder[]);
       case "listings":
         return writeListings(client, scope, records as ChannelListing[]);
       case "inventory":
         return writeInventory(client, scope, records as InventoryLevel[]);
       case "fees":
-        return writeFees(client, scope, records as FeeEvent[], touched);
+        return writeFees(client, scope, records as FeeEvent[]);
     }
   }
 
   async commitPage(page: SinkPage): Promise<void> {
     this.#check(page);
     const scope = this.#options;
-    const touched: TouchedDays = new Set();
     const client = await this.#pool.connect();
     try {
       await client.query("begin");
-      const written = await this.#write(client, page.stream, page.records, touched);
+      const written = await this.#write(client, page.stream, page.records);
       if (page.quarantined.length > 0) {
         await client.query(
           `insert into "QuarantinedRecord" (id, "shopId", "connectionId", "syncRunId", stream, "externalId", reason,
@@ -134,7 +124,6 @@ export class PostgresRecordSink implements RecordSink {
         );
       }
       await client.query("commit");
-      for (const day of touched) this.touchedDays.add(day);
     } catch (error) {
       await client.query("rollback").catch(() => undefined);
       throw error;

@@ -30,24 +30,21 @@ export interface FeeRefunds {
 /** Stored type of a refunded sales charge: counted in returns (as a Refund), never in fees. */
 export const REFUNDED_CHARGE = "refunded_charge";
 
-/** Shop-local days whose numbers a page changed, for the incremental rollup. */
-export type TouchedDays = Set<string>;
-
 const column = <T, V>(rows: readonly T[], pick: (row: T) => V) => rows.map(pick);
 
 /**
  * Orders with their lines and refunds, in a handful of statements per page. An order is
  * replaced only by a version at least as new (channelUpdatedAt), so an older delivery
- * arriving late changes nothing.
+ * arriving late changes nothing. Every order written is marked `rollupPending` in the same
+ * statement, so its rollup contribution is recomputed by the next refresh (rollups.server.ts).
  */
 export async function writeOrders(
   client: pg.PoolClient,
   scope: IngestScope,
   orders: readonly ChannelOrder[],
-  touched: TouchedDays,
 ): Promise<number> {
   if (orders.length === 0) return 0;
-  const updated = await client.query<{ id: string; externalId: string }>(
+  const updated = await client.query<{ id: string; externalId: string; inserted: boolean }>(
     `insert into "Order" (id, "shopId", "connectionId", channel, "externalId", "marketplaceId", status, "rawStatus",
         "placedAt", "channelUpdatedAt", currency, "pricesKnown", subtotal, discounts, shipping, taxes, total,
         "salesChannel", "importedFrom", "cancelledAt", "createdAt", "updatedAt")
@@ -66,9 +63,9 @@ export async function writeOrders(
         currency = excluded.currency, "pricesKnown" = excluded."pricesKnown", subtotal = excluded.subtotal,
         discounts = excluded.discounts, shipping = excluded.shipping, taxes = excluded.taxes, total = excluded.total,
         "salesChannel" = excluded."salesChannel", "importedFrom" = excluded."importedFrom",
-        "cancelledAt" = excluded."cancelledAt", "updatedAt" = now()
+        "cancelledAt" = excluded."cancelledAt", "rollupPending" = true, "updatedAt" = now()
      where "Order"."channelUpdatedAt" <= excluded."channelUpdatedAt"
-     returning id, "externalId"`,
+     returning id, "externalId", (xmax = 0) as inserted`,
     [
       scope.shopId,
       scope.connectionId,
@@ -91,25 +88,24 @@ export async function writeOrders(
       column(orders, (o) => scope.originOf?.(o) ?? null),
     ],
   );
-  const applied = new Set(updated.rows.map((row) => row.externalId));
-  const current = orders.filter((order) => applied.has(order.externalId));
-  if (current.length === 0) return 0;
-  const orderIds = updated.rows.map((row) => row.id);
-
-  const lines = current.flatMap((order) => order.lines.map((line) => ({ order, line })));
+  if (updated.rows.length === 0) return 0;
+  const orderIds = new Map(updated.rows.map((row) => [row.externalId, row.id]));
+  const current = orders.filter((order) => orderIds.has(order.externalId));
+  const lines = current.flatMap((order) =>
+    order.lines.map((line) => ({ orderId: orderIds.get(order.externalId) as string, line })),
+  );
   await client.query(
     `insert into "OrderLine" (id, "shopId", "orderId", "externalId", sku, "productId", title, quantity,
         "quantityCancelled", "unitPrice", "grossSales", discount, tax, shipping, status, "rawStatus", cancelled)
-     select gen_random_uuid()::text, $1, o.id, t.external_id, t.sku, coalesce(p.id, a."productId"), t.title,
+     select gen_random_uuid()::text, $1, t.order_id, t.external_id, t.sku, coalesce(p.id, a."productId"), t.title,
         t.quantity, t.quantity_cancelled, t.unit_price, t.gross_sales, coalesce(t.discount, 0), coalesce(t.tax, 0),
         coalesce(t.shipping, 0), t.status, t.raw_status, t.cancelled
-     from unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::numeric[], $11::numeric[],
-        $12::numeric[], $13::numeric[], $14::numeric[], $15::text[], $16::text[], $17::bool[])
-       as t(order_external_id, external_id, sku, title, quantity, quantity_cancelled, unit_price, gross_sales,
+     from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::numeric[], $10::numeric[],
+        $11::numeric[], $12::numeric[], $13::numeric[], $14::text[], $15::text[], $16::bool[])
+       as t(order_id, external_id, sku, title, quantity, quantity_cancelled, unit_price, gross_sales,
             discount, tax, shipping, status, raw_status, cancelled)
-     join "Order" o on o."connectionId" = $2 and o."externalId" = t.order_external_id
      left join "Product" p on p."shopId" = $1 and p.sku = t.sku
-     left join "SkuAlias" a on a."shopId" = $1 and a.channel = $3::"Channel" and a.sku = t.sku
+     left join "SkuAlias" a on a."shopId" = $1 and a.channel = $2::"Channel" and a.sku = t.sku
      on conflict ("orderId", "externalId") do update set
         sku = excluded.sku, "productId" = excluded."productId", title = excluded.title, quantity = excluded.quantity,
         "quantityCancelled" = excluded."quantityCancelled", "unitPrice" = excluded."unitPrice",
@@ -118,9 +114,8 @@ export async function writeOrders(
         cancelled = excluded.cancelled`,
     [
       scope.shopId,
-      scope.connectionId,
       scope.channel,
-      column(lines, (l) => l.order.externalId),
+      column(lines, (l) => l.orderId),
       column(lines, (l) => l.line.externalId),
       column(lines, (l) => l.line.sku),
       column(lines, (l) => l.line.title),
@@ -136,32 +131,33 @@ export async function writeOrders(
       column(lines, (l) => l.line.cancelled),
     ],
   );
-  // Lines the channel no longer lists for these orders go (looked up through the order's index).
-  const orderIdByExternal = new Map(updated.rows.map((row) => [row.externalId, row.id]));
-  await client.query(
-    `delete from "OrderLine" l
-     where l."orderId" = any($1::text[])
-       and not exists (
-         select 1 from unnest($2::text[], $3::text[]) as keep(order_id, external_id)
-         where keep.order_id = l."orderId" and keep.external_id = l."externalId")`,
-    [orderIds, lines.map((l) => orderIdByExternal.get(l.order.externalId)), lines.map((l) => l.line.externalId)],
-  );
+  // Lines the channel no longer lists for an order that was stored before go (a new order has none).
+  const replaced = new Set(updated.rows.filter((row) => !row.inserted).map((row) => row.id));
+  if (replaced.size > 0) {
+    const kept = lines.filter((l) => replaced.has(l.orderId));
+    await client.query(
+      `delete from "OrderLine" l
+       where l."orderId" = any($1::text[])
+         and not exists (
+           select 1 from unnest($2::text[], $3::text[]) as keep(order_id, external_id)
+           where keep.order_id = l."orderId" and keep.external_id = l."externalId")`,
+      [[...replaced], column(kept, (l) => l.orderId), column(kept, (l) => l.line.externalId)],
+    );
+  }
 
+  // The orders are marked pending already (above).
   await writeRefunds(
     client,
     scope,
     current.flatMap((order) => order.refunds),
+    { orderIds, markOrders: false },
   );
   await writeCancellations(
     client,
     scope,
     current.flatMap((order) => order.cancellations ?? []),
+    orderIds,
   );
-
-  for (const order of current) {
-    touched.add(localDay(order.placedAt, scope.timezone));
-    for (const refund of order.refunds) touched.add(localDay(refund.createdAt, scope.timezone));
-  }
   return current.length;
 }
 
@@ -260,12 +256,7 @@ export async function writeInventory(
   return result.rowCount ?? 0;
 }
 
-export async function writeFees(
-  client: pg.PoolClient,
-  scope: IngestScope,
-  fees: readonly FeeEvent[],
-  touched: TouchedDays,
-): Promise<number> {
+export async function writeFees(client: pg.PoolClient, scope: IngestScope, fees: readonly FeeEvent[]): Promise<number> {
   if (fees.length === 0) return 0;
   const result = await client.query(
     `insert into "FeeEvent" (id, "shopId", "connectionId", channel, "externalId", type, "rawType", "orderExternalId",
@@ -295,66 +286,75 @@ export async function writeFees(
     ],
   );
   const refunds = scope.feeRefunds?.refundsFrom(fees) ?? [];
-  if (refunds.length > 0) {
-    await writeRefunds(client, scope, refunds);
-    for (const refund of refunds) touched.add(localDay(refund.createdAt, scope.timezone));
-  }
-  // Fees count on the day of their order (metrics.md), so the order's day needs a new rollup.
+  if (refunds.length > 0) await writeRefunds(client, scope, refunds);
+  // Fees count with their order (metrics.md): the orders' rollup contributions are stale.
   const orderIds = [...new Set(fees.map((fee) => fee.orderExternalId).filter((id): id is string => id !== null))];
   if (orderIds.length > 0) {
-    const days = await client.query<{ placedAt: Date }>(
-      `select "placedAt" at time zone 'UTC' as "placedAt" from "Order" where "shopId" = $1 and channel = $2::"Channel" and "externalId" = any($3::text[])`,
-      [scope.shopId, scope.channel, orderIds],
+    await client.query(
+      `update "Order" set "rollupPending" = true
+       where "connectionId" = $1 and "externalId" = any($2::text[]) and not "rollupPending"`,
+      [scope.connectionId, orderIds],
     );
-    for (const row of days.rows) touched.add(localDay(row.placedAt, scope.timezone));
   }
   return result.rowCount ?? 0;
 }
 
 /**
  * Refunds of orders already stored (a refund names its order; one whose order is unknown is
- * skipped by the join and reported in the returned count).
+ * skipped and left out of the returned count). `orderIds` (external id → id) spares the
+ * lookup when the caller has just written the orders; `markOrders` (default true) marks the
+ * refunded orders' rollup contributions stale.
  */
 export async function writeRefunds(
   client: pg.PoolClient,
   scope: IngestScope,
   refunds: readonly ChannelRefund[],
+  options: { orderIds?: ReadonlyMap<string, string>; markOrders?: boolean } = {},
 ): Promise<number> {
-  if (refunds.length > 0) {
-    const result = await client.query(
-      `insert into "Refund" (id, "shopId", "connectionId", "orderId", "orderLineId", "externalId", sku, quantity,
-          amount, shipping, tax, currency, "refundedAt", "rawStatus")
-       select gen_random_uuid()::text, $1, $2, o.id, l.id, t.external_id, t.sku, t.quantity, t.amount, t.shipping,
-          t.tax, t.currency, t.created_at::timestamptz at time zone 'UTC', t.raw_status
-       from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::numeric[], $9::numeric[],
-          $10::numeric[], $11::text[], $12::text[], $13::text[])
-         as t(order_external_id, line_external_id, external_id, sku, quantity, amount, shipping, tax, currency,
-              created_at, raw_status)
-       join "Order" o on o."connectionId" = $2 and o."externalId" = t.order_external_id
-       left join "OrderLine" l on l."orderId" = o.id and l."externalId" = t.line_external_id
-       on conflict ("connectionId", "externalId") do update set
-          "orderId" = excluded."orderId", "orderLineId" = excluded."orderLineId", sku = excluded.sku,
-          quantity = excluded.quantity, amount = excluded.amount, shipping = excluded.shipping, tax = excluded.tax,
-          currency = excluded.currency, "refundedAt" = excluded."refundedAt", "rawStatus" = excluded."rawStatus"`,
-      [
-        scope.shopId,
-        scope.connectionId,
-        column(refunds, (r) => r.orderExternalId),
-        column(refunds, (r) => r.lineExternalId),
-        column(refunds, (r) => r.externalId),
-        column(refunds, (r) => r.sku),
-        column(refunds, (r) => r.quantity),
-        column(refunds, (r) => r.amount),
-        column(refunds, (r) => r.shipping),
-        column(refunds, (r) => r.tax),
-        column(refunds, (r) => r.currency),
-        column(refunds, (r) => r.createdAt),
-        column(refunds, (r) => r.rawStatus),
-      ],
-    );
-    return result.rowCount ?? 0;
+  if (refunds.length === 0) return 0;
+  const result = await client.query<{ orderId: string }>(
+    `insert into "Refund" (id, "shopId", "connectionId", "orderId", "orderLineId", "externalId", sku, quantity,
+        amount, shipping, tax, currency, "refundedAt", "rawStatus")
+     select gen_random_uuid()::text, $1, $2, o.id, l.id, t.external_id, t.sku, t.quantity, t.amount, t.shipping,
+        t.tax, t.currency, t.created_at::timestamptz at time zone 'UTC', t.raw_status
+     from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::numeric[], $10::numeric[],
+        $11::numeric[], $12::text[], $13::text[], $14::text[])
+       as t(order_id, order_external_id, line_external_id, external_id, sku, quantity, amount, shipping, tax,
+            currency, created_at, raw_status)
+     cross join lateral (
+       select coalesce(t.order_id, (
+         select x.id from "Order" x where x."connectionId" = $2 and x."externalId" = t.order_external_id)) as id
+     ) o
+     left join "OrderLine" l on l."orderId" = o.id and l."externalId" = t.line_external_id
+     where o.id is not null
+     on conflict ("connectionId", "externalId") do update set
+        "orderId" = excluded."orderId", "orderLineId" = excluded."orderLineId", sku = excluded.sku,
+        quantity = excluded.quantity, amount = excluded.amount, shipping = excluded.shipping, tax = excluded.tax,
+        currency = excluded.currency, "refundedAt" = excluded."refundedAt", "rawStatus" = excluded."rawStatus"
+     returning "orderId"`,
+    [
+      scope.shopId,
+      scope.connectionId,
+      column(refunds, (r) => options.orderIds?.get(r.orderExternalId) ?? null),
+      column(refunds, (r) => r.orderExternalId),
+      column(refunds, (r) => r.lineExternalId),
+      column(refunds, (r) => r.externalId),
+      column(refunds, (r) => r.sku),
+      column(refunds, (r) => r.quantity),
+      column(refunds, (r) => r.amount),
+      column(refunds, (r) => r.shipping),
+      column(refunds, (r) => r.tax),
+      column(refunds, (r) => r.currency),
+      column(refunds, (r) => r.createdAt),
+      column(refunds, (r) => r.rawStatus),
+    ],
+  );
+  if ((options.markOrders ?? true) && result.rows.length > 0) {
+    await client.query(`update "Order" set "rollupPending" = true where id = any($1::text[]) and not "rollupPending"`, [
+      [...new Set(result.rows.map((row) => row.orderId))],
+    ]);
   }
-  return 0;
+  return result.rowCount ?? 0;
 }
 
 /** Each cancellation event of a line, as its own row (the line's counted units already exclude them). */
@@ -362,6 +362,7 @@ export async function writeCancellations(
   client: pg.PoolClient,
   scope: IngestScope,
   cancellations: readonly ChannelCancellation[],
+  orderIds?: ReadonlyMap<string, string>,
 ): Promise<number> {
   if (cancellations.length === 0) return 0;
   const result = await client.query(
@@ -369,12 +370,16 @@ export async function writeCancellations(
         amount, shipping, tax, currency, "cancelledAt", "reasonCode", "rawStatus")
      select gen_random_uuid()::text, $1, $2, o.id, l.id, t.external_id, t.sku, t.quantity, t.amount, t.shipping,
         t.tax, t.currency, t.created_at::timestamptz at time zone 'UTC', t.reason_code, t.raw_status
-     from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::numeric[], $9::numeric[],
-        $10::numeric[], $11::text[], $12::text[], $13::text[], $14::text[])
-       as t(order_external_id, line_external_id, external_id, sku, quantity, amount, shipping, tax, currency,
+     from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::numeric[], $10::numeric[],
+        $11::numeric[], $12::text[], $13::text[], $14::text[], $15::text[])
+       as t(order_id, order_external_id, line_external_id, external_id, sku, quantity, amount, shipping, tax, currency,
             created_at, reason_code, raw_status)
-     join "Order" o on o."connectionId" = $2 and o."externalId" = t.order_external_id
+     cross join lateral (
+       select coalesce(t.order_id, (
+         select x.id from "Order" x where x."connectionId" = $2 and x."externalId" = t.order_external_id)) as id
+     ) o
      left join "OrderLine" l on l."orderId" = o.id and l."externalId" = t.line_external_id
+     where o.id is not null
      on conflict ("connectionId", "externalId") do update set
         "orderId" = excluded."orderId", "orderLineId" = excluded."orderLineId", sku = excluded.sku,
         quantity = excluded.quantity, amount = excluded.amount, shipping = excluded.shipping, tax = excluded.tax,
@@ -383,6 +388,7 @@ export async function writeCancellations(
     [
       scope.shopId,
       scope.connectionId,
+      column(cancellations, (c) => orderIds?.get(c.orderExternalId) ?? null),
       column(cancellations, (c) => c.orderExternalId),
       column(cancellations, (c) => c.lineExternalId),
       column(cancellations, (c) => c.externalId),

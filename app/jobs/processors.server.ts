@@ -23,6 +23,10 @@ export const processors: { [N in QueueName]?: Processor<N> } = {
     ]);
     return processSyncJob(job, { adapterFor });
   },
+  rollup: async (job) => {
+    const { refreshAllPendingRollups, refreshRollups } = await import("#app/services/rollups.server.ts");
+    return job.data.shopId ? refreshRollups(job.data.shopId) : refreshAllPendingRollups();
+  },
   forecast: async (job) => (await import("#app/jobs/engine-jobs.server.ts")).processForecastJob(job),
   alerts: async (job) => (await import("#app/jobs/engine-jobs.server.ts")).processAlertsJob(job),
   webhooks: async (job) => {
@@ -45,6 +49,8 @@ export const globalSchedules: Array<{ queue: QueueName; id: string; pattern: str
     pattern: "17 3 * * *",
     data: { task: "purge-webhook-deliveries" },
   },
+  // Rollups of orders marked pending outside a sync (a cost, a mapping, a time zone changed).
+  { queue: "rollup", id: "global:rollup-sweep", pattern: "*/10 * * * *", data: { shopId: "" } },
   // Keeps every installed shop's forecast and weekly insight schedules (app/jobs/engine-jobs.server.ts).
   { queue: "forecast", id: "global:engine-schedules", pattern: "7 * * * *", data: { shopId: "" } },
 ];

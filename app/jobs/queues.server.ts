@@ -7,7 +7,8 @@ import { Redis } from "ioredis";
  */
 export interface JobPayloads {
   sync: { shopId: string; connectionId: string; stream: string; mode: "incremental" | "full" };
-  rollup: { shopId: string; days: string[] };
+  /** Refreshes the rollups of the shop's pending orders; shopId "" = every shop that has some. */
+  rollup: { shopId: string };
   forecast: { shopId: string };
   alerts: { shopId: string };
   housekeeping: { task: "purge-webhook-deliveries" };

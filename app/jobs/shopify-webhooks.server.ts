@@ -14,13 +14,12 @@ import {
 } from "@crosschannel/connector-shopify";
 
 import prisma from "#app/db.server.ts";
-import { daysSelling, upsertCatalog } from "#app/ingest/catalog.server.ts";
+import { upsertCatalog } from "#app/ingest/catalog.server.ts";
 import { ingestPool } from "#app/ingest/pool.server.ts";
 import { PostgresRecordSink } from "#app/ingest/sink.server.ts";
 import { writeRefunds } from "#app/ingest/writers.server.ts";
 import type { JobPayloads } from "#app/jobs/queues.server.ts";
-import { localDay } from "#app/lib/days.ts";
-import { refreshRollups } from "#app/services/rollups.server.ts";
+import { markRollupsStale, refreshRollups } from "#app/services/rollups.server.ts";
 
 /** The shop's own data topics, declared in shopify.app.toml and applied by the worker. */
 export const SHOPIFY_DATA_TOPICS = [
@@ -54,7 +53,6 @@ export async function applyShopifyWebhook(data: JobPayloads["webhooks"]) {
     timezone: shop.timezone,
     originOf: (order) => marketplaceOfNormalizedOrder(order) ?? null,
   });
-  const days = new Set<string>();
 
   switch (data.topic) {
     case "orders/create":
@@ -79,7 +77,6 @@ export async function applyShopifyWebhook(data: JobPayloads["webhooks"]) {
       } finally {
         client.release();
       }
-      days.add(localDay(refund.createdAt, shop.timezone));
       break;
     }
     case "products/update": {
@@ -101,7 +98,7 @@ export async function applyShopifyWebhook(data: JobPayloads["webhooks"]) {
         },
         data: { unitCost: update.unitCost, costCurrency: update.unitCost === null ? null : update.currency },
       });
-      if (changed.count > 0 && update.sku) for (const day of await daysSelling(shop.id, [update.sku])) days.add(day);
+      if (changed.count > 0 && update.sku) await markRollupsStale(shop.id, { skus: [update.sku] });
       break;
     }
     case "inventory_levels/update": {
@@ -128,7 +125,7 @@ export async function applyShopifyWebhook(data: JobPayloads["webhooks"]) {
     default:
       return { applied: false, reason: `topic ${data.topic} is not applied` };
   }
-  for (const day of sink.touchedDays) days.add(day);
-  if (days.size > 0) await refreshRollups(shop.id, days);
+  // The orders this delivery changed were marked pending where they were written.
+  await refreshRollups(shop.id);
   return { applied: true };
 }

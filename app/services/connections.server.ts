@@ -11,6 +11,7 @@ import type { Channel, ChannelConnection, Prisma, Shop } from "@prisma/client";
 import prisma from "#app/db.server.ts";
 import type { FeeRefunds } from "#app/ingest/writers.server.ts";
 import { encryptJson } from "#app/services/crypto.server.ts";
+import { markRollupsStale } from "#app/services/rollups.server.ts";
 import { audit } from "#app/services/shops.server.ts";
 
 /** How the app reads one channel's settings file: which part is secret, which account it is. */
@@ -28,8 +29,11 @@ export interface ChannelAdapter<Config = unknown, Credentials = unknown> {
   feeRefunds?: FeeRefunds;
   /** Fresh credentials at run time (an installed shop's offline token), instead of the stored ones. */
   credentialsFor?: (connection: ChannelConnection & { shop: Shop }, stored: unknown) => Promise<unknown>;
-  /** Work after a stream synced (the master catalog's unit costs); returns days to roll up again. */
-  afterStream?: (context: AfterStreamContext) => Promise<string[]>;
+  /**
+   * Work after a stream synced (the master catalog's unit costs); marks the orders whose
+   * rollups it changed stale (markRollupsStale), the sync refreshes them next.
+   */
+  afterStream?: (context: AfterStreamContext) => Promise<void>;
 }
 
 export interface AfterStreamContext {
@@ -99,6 +103,9 @@ export async function connectChannel(
     create: { shopId: shop.id, channel: adapter.channel, accountId, ...data },
     update: data,
   });
+  // With the marketplace connected, the shop's Marketplace Connect copies of its orders count
+  // under the marketplace only (metrics.md): their rollups change.
+  if (adapter.channel !== "shopify") await markRollupsStale(shop.id, { importedFrom: adapter.channel });
   await audit(
     shop.id,
     options.actor ?? "cli",

@@ -16,8 +16,9 @@ import {
 import type { Channel } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
-import { daysSelling, upsertCatalog } from "#app/ingest/catalog.server.ts";
+import { upsertCatalog } from "#app/ingest/catalog.server.ts";
 import type { ChannelAdapter } from "#app/services/connections.server.ts";
+import { markRollupsStale } from "#app/services/rollups.server.ts";
 
 /** The channels this build connects, each a workspace package under connectors/. */
 const ADAPTERS: { [C in Channel]: ChannelAdapter } = {
@@ -55,13 +56,13 @@ const ADAPTERS: { [C in Channel]: ChannelAdapter } = {
     },
     // The shop's catalog is the master: after its listings, read unit costs into Product.
     afterStream: async ({ shop, stream, config, credentials, signal, clock, httpOverrides }) => {
-      if (stream !== "listings") return [];
+      if (stream !== "listings") return;
       const changed: string[] = [];
       for await (const page of readProductCosts({ config, credentials, signal, clock, httpOverrides })) {
         const result = await upsertCatalog(shop.id, page);
         changed.push(...result.changedCostSkus);
       }
-      return daysSelling(shop.id, changed);
+      await markRollupsStale(shop.id, { skus: changed });
     },
   },
 };

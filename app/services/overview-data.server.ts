@@ -46,7 +46,7 @@ const RATE = `
     limit 1) end`;
 
 // Orders from the order-level rows (sku = ''), units from the product rows, net sales from both.
-const TREND_SQL = `
+export const TREND_SQL = `
 with shop as (select currency from "Shop" where id = $1),
 daily as (
   select r.day, r.channel::text as channel, r.currency, r.orders, r.units, r."netSales" as net_sales
@@ -61,20 +61,21 @@ from daily d join rates r on r.day = d.day and r.currency = d.currency
 group by d.day, d.channel
 order by d.day, d.channel`;
 
-const TOP_PRODUCTS_SQL = `
+// One pass over the product rows of the window: each row is converted with its day's rate
+// (looked up once per day and currency) and summed by SKU.
+export const TOP_PRODUCTS_SQL = `
 with shop as (select currency from "Shop" where id = $1),
-daily as (
-  select r.sku, r.day, r.currency, sum(r.orders) as orders, sum(r.units) as units, sum(r."netSales") as net_sales
-  from "DailyRollup" r
-  where r."shopId" = $1 and r.day between $2::date and $3::date and r.sku <> ''
-  group by r.sku, r.day, r.currency
+rates as materialized (
+  select c.day, c.currency, ${RATE} as rate
+  from (select distinct day, currency from "DailyChannelTotal" where "shopId" = $1 and day between $2::date and $3::date) c
 ),
-rates as materialized (select c.day, c.currency, ${RATE} as rate from (select distinct day, currency from daily) c),
 products as (
-  select d.sku, sum(d.orders)::int as orders, sum(d.units)::int as units,
-         coalesce(round(sum(d.net_sales * r.rate), 4), 0) as net_sales, bool_or(r.rate is null) as partial
-  from daily d join rates r on r.day = d.day and r.currency = d.currency
-  group by d.sku
+  select r.sku, sum(r.orders)::int as orders, sum(r.units)::int as units,
+         coalesce(round(sum(r."netSales" * x.rate), 4), 0) as net_sales, bool_or(x.rate is null) as partial
+  from "DailyRollup" r
+  join rates x on x.day = r.day and x.currency = r.currency
+  where r."shopId" = $1 and r.day between $2::date and $3::date and r.sku <> ''
+  group by r.sku
 )
 select p.sku, pr.title, p.orders, p.units, p.net_sales::text as net_sales, p.partial
 from products p left join "Product" pr on pr."shopId" = $1 and pr.sku = p.sku

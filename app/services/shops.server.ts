@@ -3,6 +3,7 @@ import type { Prisma, Shop } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
 import { stopShopJobs } from "#app/jobs/queues.server.ts";
+import { markRollupsStale } from "#app/services/rollups.server.ts";
 import { parseCurrency, parseShopDomain, parseTimeZone } from "#app/services/validation.server.ts";
 
 interface AdminGraphql {
@@ -24,6 +25,7 @@ export async function recordInstallation(session: Session, admin: AdminGraphql):
   if (!info) {
     throw new Error(`Shopify did not return the shop's settings for ${session.shop}.`);
   }
+  const before = await prisma.shop.findUnique({ where: { domain: session.shop } });
   const shop = await prisma.shop.upsert({
     where: { domain: session.shop },
     create: {
@@ -43,6 +45,7 @@ export async function recordInstallation(session: Session, admin: AdminGraphql):
       scopes: session.scope ?? null,
     },
   });
+  await rollupsFollowSettings(before, shop);
   await audit(shop.id, "system", "shop.installed");
   await connectOwnChannel(shop, session);
   const { scheduleShopEngine } = await import("#app/jobs/engine-jobs.server.ts");
@@ -77,6 +80,16 @@ async function connectOwnChannel(shop: Shop, session: Session): Promise<void> {
   await scheduleConnection(connection, adapterFor("shopify"));
 }
 
+/**
+ * Days are the shop's local days and costs without a currency are in the shop's currency: when
+ * either setting changes, every order's rollups are recomputed (by the next refresh).
+ */
+async function rollupsFollowSettings(before: Shop | null, after: Shop): Promise<void> {
+  if (before && (before.timezone !== after.timezone || before.currency !== after.currency)) {
+    await markRollupsStale(after.id, { all: true });
+  }
+}
+
 export interface LocalShopInput {
   shop: string | undefined;
   timezone: string | undefined;
@@ -88,11 +101,13 @@ export async function addLocalShop(input: LocalShopInput): Promise<Shop> {
   const domain = parseShopDomain(input.shop);
   const timezone = parseTimeZone(input.timezone);
   const currency = parseCurrency(input.currency);
+  const before = await prisma.shop.findUnique({ where: { domain } });
   const shop = await prisma.shop.upsert({
     where: { domain },
     create: { domain, timezone, currency, source: "local", name: domain.replace(/\.myshopify\.com$/, "") },
     update: { timezone, currency, status: "installed", uninstalledAt: null },
   });
+  await rollupsFollowSettings(before, shop);
   await audit(shop.id, "cli", "shop.added", { timezone, currency });
   return shop;
 }

@@ -1,9 +1,9 @@
 import type { Channel } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
-import { daysSelling, unmatchedSkus } from "#app/ingest/catalog.server.ts";
+import { unmatchedSkus } from "#app/ingest/catalog.server.ts";
 import { ingestPool } from "#app/ingest/pool.server.ts";
-import { refreshRollups } from "#app/services/rollups.server.ts";
+import { markRollupsStale, refreshRollups } from "#app/services/rollups.server.ts";
 import { audit } from "#app/services/shops.server.ts";
 import { InputError } from "#app/services/validation.server.ts";
 
@@ -11,7 +11,7 @@ export { unmatchedSkus };
 
 /**
  * Maps a channel's SKU to a master product whose SKU differs (e.g. Amazon "MUG-BLUE-FBA" is
- * the catalog's "MUG-BLUE"): its rows link to the product, and its days' COGS are rolled up again.
+ * the catalog's "MUG-BLUE"): its rows link to the product, and the COGS of its orders are rolled up again.
  */
 export async function mapSku(shopId: string, input: { channel: Channel; sku: string; to: string }) {
   const product = await prisma.product.findUnique({ where: { shopId_sku: { shopId, sku: input.to } } });
@@ -38,7 +38,8 @@ export async function mapSku(shopId: string, input: { channel: Channel; sku: str
       [shopId, input.channel, input.sku, product.id],
     );
   }
-  await refreshRollups(shopId, await daysSelling(shopId, [input.sku]));
+  await markRollupsStale(shopId, { skus: [input.sku] });
+  await refreshRollups(shopId);
   await audit(shopId, "cli", "sku.mapped", input);
   return { lines: linked.rowCount ?? 0, product: product.sku };
 }

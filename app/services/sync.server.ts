@@ -29,7 +29,8 @@ export interface StreamSyncSummary {
   apiCalls: number;
   throttled: number;
   retried: number;
-  rollupDays: number;
+  /** Orders whose rollup contributions were recomputed after the stream. */
+  rollupOrders: number;
   syncRunId: string | null;
 }
 
@@ -116,7 +117,7 @@ function skipped(stream: StreamName, message: string): StreamSyncSummary {
     apiCalls: 0,
     throttled: 0,
     retried: 0,
-    rollupDays: 0,
+    rollupOrders: 0,
     syncRunId: null,
   };
 }
@@ -166,9 +167,8 @@ async function runLocked(
     });
     throw error;
   }
-  const days = new Set(sink.touchedDays);
   if (result.status === "succeeded" && options.afterStream) {
-    const more = await options.afterStream({
+    await options.afterStream({
       shop,
       stream,
       config,
@@ -177,12 +177,9 @@ async function runLocked(
       clock: options.clock,
       httpOverrides: options.httpOverrides,
     });
-    for (const day of more) days.add(day);
   }
-  let rollupDays = 0;
-  if (days.size > 0) {
-    rollupDays = (await refreshRollups(shop.id, days)).days;
-  }
+  // Every order this run wrote (and any a crashed run left pending) gets its rollups now.
+  const rollupOrders = (await refreshRollups(shop.id)).orders;
   const error: Prisma.InputJsonValue | undefined = result.error
     ? { message: result.error.message, name: result.error.name }
     : undefined;
@@ -209,7 +206,7 @@ async function runLocked(
     apiCalls: result.http.calls,
     throttled: result.http.throttled,
     retried: result.http.retried,
-    rollupDays,
+    rollupOrders,
     syncRunId: run.id,
   };
 }

@@ -246,7 +246,7 @@ describe("SKUs that match no catalog product", () => {
       },
     });
     const { refreshRollups } = await import("#app/services/rollups.server.ts");
-    await refreshRollups(shop.id, ["2026-03-02"]);
+    await refreshRollups(shop.id);
 
     const unmatched = await cli("skus", "unmatched", "--shop", shop.domain, "--json");
     expect(JSON.parse(unmatched.out)).toEqual([{ channel: "amazon", sku: "MUG-BLUE-FBA", rows: 1 }]);
