@@ -309,7 +309,7 @@ describe("sales metrics, computed by hand", () => {
   });
 
   it("adds a pending order's sales once its prices are known", async () => {
-    const { shop, commit, sinks } = await seed();
+    const { shop, commit } = await seed();
     await commit("amazon", "orders", [
       {
         ...A2_PENDING,
