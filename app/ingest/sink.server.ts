@@ -22,6 +22,14 @@ export interface PostgresSinkOptions extends IngestScope {
 }
 
 /**
+ * A page's transaction does not wait for its WAL to reach the disk (synchronous_commit off).
+ * A crash can then lose the last few pages that were reported committed, but only together
+ * with their checkpoints (the WAL keeps its order), so the next run reads them again from the
+ * channel: nothing is lost or doubled, and each page saves a disk flush (docs/decisions/006).
+ */
+const BEGIN_PAGE = "begin; set local synchronous_commit = off";
+
+/**
  * The SDK's RecordSink on PostgreSQL: each page's records, quarantined records, the new
  * checkpoint and the run's counters are committed in one transaction, so the checkpoint
  * never runs ahead of (or behind) the data. The orders a page changes are marked
@@ -59,7 +67,7 @@ export class PostgresRecordSink implements RecordSink {
   async applyRecords(stream: SinkPage["stream"], records: readonly unknown[]): Promise<number> {
     const client = await this.#pool.connect();
     try {
-      await client.query("begin");
+      await client.query(BEGIN_PAGE);
       const written = await this.#write(client, stream, records);
       await client.query("commit");
       return written;
@@ -90,7 +98,7 @@ export class PostgresRecordSink implements RecordSink {
     const scope = this.#options;
     const client = await this.#pool.connect();
     try {
-      await client.query("begin");
+      await client.query(BEGIN_PAGE);
       const written = await this.#write(client, page.stream, page.records);
       if (page.quarantined.length > 0) {
         await client.query(

@@ -20,11 +20,14 @@ const BENCHES: Array<{ title: string; load: () => Promise<{ default: Bench }> }>
 ];
 
 const quick = process.argv.includes("--quick");
+// `--only ingest` (or any part of a title, case-insensitive) runs just the matching benchmarks.
+const onlyIndex = process.argv.indexOf("--only");
+const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1]?.toLowerCase() : undefined;
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 process.stdout.write(`Benchmarks${quick ? " (quick: a tenth of the size)" : ""} on ${machine}\n\n`);
 
 const results: BenchResult[] = [];
-for (const bench of BENCHES) {
+for (const bench of BENCHES.filter((item) => !only || item.title.toLowerCase().includes(only))) {
   process.stdout.write(`${bench.title}\n`);
   const { default: run } = await bench.load();
   for (const result of await run({ quick })) {

@@ -47,6 +47,13 @@ describe("webhooks", () => {
     await storeOfflineSession(TEST_SHOP);
     await storeOfflineSession(OTHER_SHOP);
     const keptBefore = await rowCounts(kept.shop.id);
+    // Lines and refunds have no foreign key to Shop (docs/decisions/006): they go with their order.
+    expect(await rowCounts(redacted.shop.id)).toMatchObject({
+      orders: 1,
+      orderLines: 1,
+      refunds: 1,
+      rollupContributions: 1,
+    });
 
     const body = { shop_id: 1, shop_domain: TEST_SHOP };
     const first = await callAction(

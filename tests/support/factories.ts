@@ -87,6 +87,18 @@ export async function createShopWithData(domain: string) {
   await prisma.dailyRollup.create({
     data: { shopId: shop.id, day: new Date("2026-03-01"), channel: "amazon", sku: "SKU-1", currency: "CAD", orders: 1 },
   });
+  await prisma.rollupContribution.create({
+    data: {
+      shopId: shop.id,
+      orderId: order.id,
+      day: new Date("2026-03-01"),
+      channel: "amazon",
+      sku: "SKU-1",
+      currency: "CAD",
+      orders: 1,
+      units: 2,
+    },
+  });
   await prisma.alert.create({
     data: {
       shopId: shop.id,
@@ -101,19 +113,21 @@ export async function createShopWithData(domain: string) {
   return { shop, connection, product, order };
 }
 
-/** Rows per shop-owned table for one shop: the evidence that a redaction was complete. */
-export async function rowCounts(shopId: string) {
-  const where = { shopId };
-  return {
-    connections: await prisma.channelConnection.count({ where }),
-    products: await prisma.product.count({ where }),
-    orders: await prisma.order.count({ where }),
-    orderLines: await prisma.orderLine.count({ where }),
-    refunds: await prisma.refund.count({ where }),
-    feeEvents: await prisma.feeEvent.count({ where }),
-    inventoryLevels: await prisma.inventoryLevel.count({ where }),
-    dailyRollups: await prisma.dailyRollup.count({ where }),
-    alerts: await prisma.alert.count({ where }),
-    auditLogs: await prisma.auditLog.count({ where }),
-  };
+/**
+ * Rows of one shop in every table that has a `shopId` column (found in the catalog, so a new
+ * table is covered without editing this): the evidence that a redaction was complete.
+ */
+export async function rowCounts(shopId: string): Promise<Record<string, number>> {
+  const tables = await prisma.$queryRaw<Array<{ table_name: string }>>`
+    select table_name::text as table_name from information_schema.columns
+    where table_schema = 'public' and column_name = 'shopId' order by table_name`;
+  const counts: Record<string, number> = {};
+  for (const { table_name: table } of tables) {
+    const rows = await prisma.$queryRawUnsafe<Array<{ n: number }>>(
+      `select count(*)::int as n from "${table}" where "shopId" = $1`,
+      shopId,
+    );
+    counts[table.charAt(0).toLowerCase() + table.slice(1) + "s"] = rows[0]?.n ?? 0;
+  }
+  return counts;
 }
