@@ -8,6 +8,7 @@ import type {
 } from "@crosschannel/connector-sdk";
 import type pg from "pg";
 
+import { orderedIds } from "#app/ingest/ids.ts";
 import { localDay } from "#app/lib/days.ts";
 
 /** Who a page belongs to; every statement is scoped by it. */
@@ -32,15 +33,54 @@ export const REFUNDED_CHARGE = "refunded_charge";
 
 const column = <T, V>(rows: readonly T[], pick: (row: T) => V) => rows.map(pick);
 
-/**
- * Row ids of the order tables: time-ordered text (the clock in microseconds, in hex, then 72
- * random bits), so new rows land at the right edge of the primary-key index, and lines at the
- * edge of their (orderId, externalId) index, instead of on random pages.
- */
-const ORDERED_ID = `(lpad(to_hex((extract(epoch from clock_timestamp()) * 1000000)::bigint), 14, '0') || substr(md5(random()::text), 1, 18))`;
+// A refund row, shared by the order pages (refunds of the page's orders) and writeRefunds
+// (refunds arriving on their own): the columns, the rows from unnest starting at parameter
+// `first` (see refundArrays), and the upsert.
+const REFUND_INSERT = `insert into "Refund" (id, "shopId", "connectionId", "orderId", "orderLineId", "externalId", sku,
+    quantity, amount, shipping, tax, currency, "refundedAt", "rawStatus")`;
+const refundRows = (first: number) => {
+  const types = [
+    "text",
+    "text",
+    "text",
+    "text",
+    "int",
+    "numeric",
+    "numeric",
+    "numeric",
+    "text",
+    "text",
+    "text",
+    "text",
+  ];
+  return `select r.id, $1, $2, o.id, l.id, r.external_id, r.sku, r.quantity, r.amount, r.shipping, r.tax, r.currency,
+      r.created_at::timestamptz at time zone 'UTC', r.raw_status
+    from unnest(${types.map((type, index) => `$${first + index}::${type}[]`).join(", ")})
+      as r(order_external_id, line_external_id, external_id, sku, quantity, amount, shipping, tax, currency,
+           created_at, raw_status, id)`;
+};
+const REFUND_UPSERT = `on conflict ("connectionId", "externalId") do update set
+    "orderId" = excluded."orderId", "orderLineId" = excluded."orderLineId", sku = excluded.sku,
+    quantity = excluded.quantity, amount = excluded.amount, shipping = excluded.shipping, tax = excluded.tax,
+    currency = excluded.currency, "refundedAt" = excluded."refundedAt", "rawStatus" = excluded."rawStatus"`;
+const refundArrays = (refunds: readonly ChannelRefund[]) => [
+  column(refunds, (r) => r.orderExternalId),
+  column(refunds, (r) => r.lineExternalId),
+  column(refunds, (r) => r.externalId),
+  column(refunds, (r) => r.sku),
+  column(refunds, (r) => r.quantity),
+  column(refunds, (r) => r.amount),
+  column(refunds, (r) => r.shipping),
+  column(refunds, (r) => r.tax),
+  column(refunds, (r) => r.currency),
+  column(refunds, (r) => r.createdAt),
+  column(refunds, (r) => r.rawStatus),
+  orderedIds(refunds.length),
+];
 
 /**
- * Orders with their lines and refunds, in a handful of statements per page. An order is
+ * Orders with their lines and refunds, in one statement per page (and one more for the
+ * lines a channel dropped from an order, or for cancellation events). An order is
  * replaced only by a version at least as new (channelUpdatedAt), so an older delivery
  * arriving late changes nothing. Every order written is marked `rollupPending` in the same
  * statement, so its rollup contribution is recomputed by the next refresh (rollups.server.ts).
@@ -51,28 +91,63 @@ export async function writeOrders(
   orders: readonly ChannelOrder[],
 ): Promise<number> {
   if (orders.length === 0) return 0;
+  const lines = orders.flatMap((order) => order.lines.map((line) => ({ order, line })));
+  // Orders and their lines in one statement: the lines join the orders the upsert returned, so
+  // the lines of an order skipped as older than the stored one are skipped with it.
   const updated = await client.query<{ id: string; externalId: string; inserted: boolean }>(
-    `insert into "Order" (id, "shopId", "connectionId", channel, "externalId", "marketplaceId", status, "rawStatus",
-        "placedAt", "channelUpdatedAt", currency, "pricesKnown", subtotal, discounts, shipping, taxes, total,
-        "salesChannel", "importedFrom", "cancelledAt", "createdAt", "updatedAt")
-     select ${ORDERED_ID}, $1, $2, $3::"Channel", t.external_id, t.marketplace_id, t.status, t.raw_status,
-        t.placed_at::timestamptz at time zone 'UTC', t.updated_at::timestamptz at time zone 'UTC', t.currency,
-        t.prices_known, t.subtotal, t.discounts, t.shipping, t.taxes, t.total, t.sales_channel, t.imported_from,
-        t.cancelled_at::timestamptz at time zone 'UTC', now(), now()
-     from unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bool[],
-        $12::numeric[], $13::numeric[], $14::numeric[], $15::numeric[], $16::numeric[], $17::text[], $18::text[],
-        $19::text[])
-       as t(external_id, marketplace_id, status, raw_status, placed_at, updated_at, currency, prices_known,
-            subtotal, discounts, shipping, taxes, total, sales_channel, cancelled_at, imported_from)
-     on conflict ("connectionId", "externalId") do update set
-        "marketplaceId" = excluded."marketplaceId", status = excluded.status, "rawStatus" = excluded."rawStatus",
-        "placedAt" = excluded."placedAt", "channelUpdatedAt" = excluded."channelUpdatedAt",
-        currency = excluded.currency, "pricesKnown" = excluded."pricesKnown", subtotal = excluded.subtotal,
-        discounts = excluded.discounts, shipping = excluded.shipping, taxes = excluded.taxes, total = excluded.total,
-        "salesChannel" = excluded."salesChannel", "importedFrom" = excluded."importedFrom",
-        "cancelledAt" = excluded."cancelledAt", "rollupPending" = true, "updatedAt" = now()
-     where "Order"."channelUpdatedAt" <= excluded."channelUpdatedAt"
-     returning id, "externalId", (xmax = 0) as inserted`,
+    `with o as (
+       insert into "Order" (id, "shopId", "connectionId", channel, "externalId", "marketplaceId", status, "rawStatus",
+          "placedAt", "channelUpdatedAt", currency, "pricesKnown", subtotal, discounts, shipping, taxes, total,
+          "salesChannel", "importedFrom", "cancelledAt", "createdAt", "updatedAt")
+       select t.id, $1, $2, $3::"Channel", t.external_id, t.marketplace_id, t.status, t.raw_status,
+          t.placed_at::timestamptz at time zone 'UTC', t.updated_at::timestamptz at time zone 'UTC', t.currency,
+          t.prices_known, t.subtotal, t.discounts, t.shipping, t.taxes, t.total, t.sales_channel, t.imported_from,
+          t.cancelled_at::timestamptz at time zone 'UTC', now(), now()
+       from unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bool[],
+          $12::numeric[], $13::numeric[], $14::numeric[], $15::numeric[], $16::numeric[], $17::text[], $18::text[],
+          $19::text[], $20::text[])
+         as t(external_id, marketplace_id, status, raw_status, placed_at, updated_at, currency, prices_known,
+              subtotal, discounts, shipping, taxes, total, sales_channel, cancelled_at, imported_from, id)
+       on conflict ("connectionId", "externalId") do update set
+          "marketplaceId" = excluded."marketplaceId", status = excluded.status, "rawStatus" = excluded."rawStatus",
+          "placedAt" = excluded."placedAt", "channelUpdatedAt" = excluded."channelUpdatedAt",
+          currency = excluded.currency, "pricesKnown" = excluded."pricesKnown", subtotal = excluded.subtotal,
+          discounts = excluded.discounts, shipping = excluded.shipping, taxes = excluded.taxes, total = excluded.total,
+          "salesChannel" = excluded."salesChannel", "importedFrom" = excluded."importedFrom",
+          "cancelledAt" = excluded."cancelledAt", "rollupPending" = true, "updatedAt" = now()
+       where "Order"."channelUpdatedAt" <= excluded."channelUpdatedAt"
+       returning id, "externalId", (xmax = 0) as inserted
+     ),
+     l as (
+       insert into "OrderLine" (id, "shopId", "orderId", "externalId", sku, "productId", title, quantity,
+          "quantityCancelled", "unitPrice", "grossSales", discount, tax, shipping, status, "rawStatus", cancelled)
+       select t.id, $1, o.id, t.external_id, t.sku, coalesce(p.id, a."productId"), t.title,
+          t.quantity, t.quantity_cancelled, t.unit_price, t.gross_sales, coalesce(t.discount, 0), coalesce(t.tax, 0),
+          coalesce(t.shipping, 0), t.status, t.raw_status, t.cancelled
+       from unnest($21::text[], $22::text[], $23::text[], $24::text[], $25::int[], $26::int[], $27::numeric[],
+          $28::numeric[], $29::numeric[], $30::numeric[], $31::numeric[], $32::text[], $33::text[], $34::bool[],
+          $35::text[])
+         as t(order_external_id, external_id, sku, title, quantity, quantity_cancelled, unit_price, gross_sales,
+              discount, tax, shipping, status, raw_status, cancelled, id)
+       join o on o."externalId" = t.order_external_id
+       left join "Product" p on p."shopId" = $1 and p.sku = t.sku
+       left join "SkuAlias" a on a."shopId" = $1 and a.channel = $3::"Channel" and a.sku = t.sku
+       on conflict ("orderId", "externalId") do update set
+          sku = excluded.sku, "productId" = excluded."productId", title = excluded.title, quantity = excluded.quantity,
+          "quantityCancelled" = excluded."quantityCancelled", "unitPrice" = excluded."unitPrice",
+          "grossSales" = excluded."grossSales", discount = excluded.discount, tax = excluded.tax,
+          shipping = excluded.shipping, status = excluded.status, "rawStatus" = excluded."rawStatus",
+          cancelled = excluded.cancelled
+       returning id, "orderId", "externalId"
+     ),
+     rf as (
+       ${REFUND_INSERT}
+       ${refundRows(36)}
+       join o on o."externalId" = r.order_external_id
+       left join l on l."orderId" = o.id and l."externalId" = r.line_external_id
+       ${REFUND_UPSERT}
+     )
+     select id, "externalId", inserted from o`,
     [
       scope.shopId,
       scope.connectionId,
@@ -93,36 +168,8 @@ export async function writeOrders(
       column(orders, (o) => o.salesChannel),
       column(orders, (o) => o.cancelledAt),
       column(orders, (o) => scope.originOf?.(o) ?? null),
-    ],
-  );
-  if (updated.rows.length === 0) return 0;
-  const orderIds = new Map(updated.rows.map((row) => [row.externalId, row.id]));
-  const current = orders.filter((order) => orderIds.has(order.externalId));
-  const lines = current.flatMap((order) =>
-    order.lines.map((line) => ({ orderId: orderIds.get(order.externalId) as string, line })),
-  );
-  await client.query(
-    `insert into "OrderLine" (id, "shopId", "orderId", "externalId", sku, "productId", title, quantity,
-        "quantityCancelled", "unitPrice", "grossSales", discount, tax, shipping, status, "rawStatus", cancelled)
-     select ${ORDERED_ID}, $1, t.order_id, t.external_id, t.sku, coalesce(p.id, a."productId"), t.title,
-        t.quantity, t.quantity_cancelled, t.unit_price, t.gross_sales, coalesce(t.discount, 0), coalesce(t.tax, 0),
-        coalesce(t.shipping, 0), t.status, t.raw_status, t.cancelled
-     from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::numeric[], $10::numeric[],
-        $11::numeric[], $12::numeric[], $13::numeric[], $14::text[], $15::text[], $16::bool[])
-       as t(order_id, external_id, sku, title, quantity, quantity_cancelled, unit_price, gross_sales,
-            discount, tax, shipping, status, raw_status, cancelled)
-     left join "Product" p on p."shopId" = $1 and p.sku = t.sku
-     left join "SkuAlias" a on a."shopId" = $1 and a.channel = $2::"Channel" and a.sku = t.sku
-     on conflict ("orderId", "externalId") do update set
-        sku = excluded.sku, "productId" = excluded."productId", title = excluded.title, quantity = excluded.quantity,
-        "quantityCancelled" = excluded."quantityCancelled", "unitPrice" = excluded."unitPrice",
-        "grossSales" = excluded."grossSales", discount = excluded.discount, tax = excluded.tax,
-        shipping = excluded.shipping, status = excluded.status, "rawStatus" = excluded."rawStatus",
-        cancelled = excluded.cancelled`,
-    [
-      scope.shopId,
-      scope.channel,
-      column(lines, (l) => l.orderId),
+      orderedIds(orders.length),
+      column(lines, (l) => l.order.externalId),
       column(lines, (l) => l.line.externalId),
       column(lines, (l) => l.line.sku),
       column(lines, (l) => l.line.title),
@@ -136,29 +183,33 @@ export async function writeOrders(
       column(lines, (l) => l.line.status),
       column(lines, (l) => l.line.rawStatus),
       column(lines, (l) => l.line.cancelled),
+      orderedIds(lines.length),
+      ...refundArrays(orders.flatMap((order) => order.refunds)),
     ],
   );
+  if (updated.rows.length === 0) return 0;
+  const orderIds = new Map(updated.rows.map((row) => [row.externalId, row.id]));
+  const current = orders.filter((order) => orderIds.has(order.externalId));
   // Lines the channel no longer lists for an order that was stored before go (a new order has none).
-  const replaced = new Set(updated.rows.filter((row) => !row.inserted).map((row) => row.id));
+  const replaced = new Set(updated.rows.filter((row) => !row.inserted).map((row) => row.externalId));
   if (replaced.size > 0) {
-    const kept = lines.filter((l) => replaced.has(l.orderId));
+    const kept = lines
+      .filter((l) => replaced.has(l.order.externalId))
+      .map((l) => ({ orderId: orderIds.get(l.order.externalId) as string, externalId: l.line.externalId }));
     await client.query(
       `delete from "OrderLine" l
        where l."orderId" = any($1::text[])
          and not exists (
            select 1 from unnest($2::text[], $3::text[]) as keep(order_id, external_id)
            where keep.order_id = l."orderId" and keep.external_id = l."externalId")`,
-      [[...replaced], column(kept, (l) => l.orderId), column(kept, (l) => l.line.externalId)],
+      [
+        [...replaced].map((externalId) => orderIds.get(externalId)),
+        column(kept, (l) => l.orderId),
+        column(kept, (l) => l.externalId),
+      ],
     );
   }
 
-  // The orders are marked pending already (above).
-  await writeRefunds(
-    client,
-    scope,
-    current.flatMap((order) => order.refunds),
-    { orderIds, markOrders: false },
-  );
   await writeCancellations(
     client,
     scope,
@@ -308,55 +359,27 @@ export async function writeFees(client: pg.PoolClient, scope: IngestScope, fees:
 
 /**
  * Refunds of orders already stored (a refund names its order; one whose order is unknown is
- * skipped and left out of the returned count). `orderIds` (external id → id) spares the
- * lookup when the caller has just written the orders; `markOrders` (default true) marks the
- * refunded orders' rollup contributions stale.
+ * skipped and left out of the returned count), arriving apart from their orders (financial
+ * events, webhooks): the refunded orders' rollup contributions are marked stale.
  */
 export async function writeRefunds(
   client: pg.PoolClient,
   scope: IngestScope,
   refunds: readonly ChannelRefund[],
-  options: { orderIds?: ReadonlyMap<string, string>; markOrders?: boolean } = {},
 ): Promise<number> {
   if (refunds.length === 0) return 0;
   const result = await client.query<{ orderId: string }>(
-    `insert into "Refund" (id, "shopId", "connectionId", "orderId", "orderLineId", "externalId", sku, quantity,
-        amount, shipping, tax, currency, "refundedAt", "rawStatus")
-     select ${ORDERED_ID}, $1, $2, o.id, l.id, t.external_id, t.sku, t.quantity, t.amount, t.shipping,
-        t.tax, t.currency, t.created_at::timestamptz at time zone 'UTC', t.raw_status
-     from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::numeric[], $10::numeric[],
-        $11::numeric[], $12::text[], $13::text[], $14::text[])
-       as t(order_id, order_external_id, line_external_id, external_id, sku, quantity, amount, shipping, tax,
-            currency, created_at, raw_status)
+    `${REFUND_INSERT}
+     ${refundRows(3)}
      cross join lateral (
-       select coalesce(t.order_id, (
-         select x.id from "Order" x where x."connectionId" = $2 and x."externalId" = t.order_external_id)) as id
+       select x.id from "Order" x where x."connectionId" = $2 and x."externalId" = r.order_external_id
      ) o
-     left join "OrderLine" l on l."orderId" = o.id and l."externalId" = t.line_external_id
-     where o.id is not null
-     on conflict ("connectionId", "externalId") do update set
-        "orderId" = excluded."orderId", "orderLineId" = excluded."orderLineId", sku = excluded.sku,
-        quantity = excluded.quantity, amount = excluded.amount, shipping = excluded.shipping, tax = excluded.tax,
-        currency = excluded.currency, "refundedAt" = excluded."refundedAt", "rawStatus" = excluded."rawStatus"
+     left join "OrderLine" l on l."orderId" = o.id and l."externalId" = r.line_external_id
+     ${REFUND_UPSERT}
      returning "orderId"`,
-    [
-      scope.shopId,
-      scope.connectionId,
-      column(refunds, (r) => options.orderIds?.get(r.orderExternalId) ?? null),
-      column(refunds, (r) => r.orderExternalId),
-      column(refunds, (r) => r.lineExternalId),
-      column(refunds, (r) => r.externalId),
-      column(refunds, (r) => r.sku),
-      column(refunds, (r) => r.quantity),
-      column(refunds, (r) => r.amount),
-      column(refunds, (r) => r.shipping),
-      column(refunds, (r) => r.tax),
-      column(refunds, (r) => r.currency),
-      column(refunds, (r) => r.createdAt),
-      column(refunds, (r) => r.rawStatus),
-    ],
+    [scope.shopId, scope.connectionId, ...refundArrays(refunds)],
   );
-  if ((options.markOrders ?? true) && result.rows.length > 0) {
+  if (result.rows.length > 0) {
     await client.query(`update "Order" set "rollupPending" = true where id = any($1::text[]) and not "rollupPending"`, [
       [...new Set(result.rows.map((row) => row.orderId))],
     ]);
@@ -375,12 +398,12 @@ export async function writeCancellations(
   const result = await client.query(
     `insert into "Cancellation" (id, "shopId", "connectionId", "orderId", "orderLineId", "externalId", sku, quantity,
         amount, shipping, tax, currency, "cancelledAt", "reasonCode", "rawStatus")
-     select ${ORDERED_ID}, $1, $2, o.id, l.id, t.external_id, t.sku, t.quantity, t.amount, t.shipping,
+     select t.id, $1, $2, o.id, l.id, t.external_id, t.sku, t.quantity, t.amount, t.shipping,
         t.tax, t.currency, t.created_at::timestamptz at time zone 'UTC', t.reason_code, t.raw_status
      from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::numeric[], $10::numeric[],
-        $11::numeric[], $12::text[], $13::text[], $14::text[], $15::text[])
+        $11::numeric[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
        as t(order_id, order_external_id, line_external_id, external_id, sku, quantity, amount, shipping, tax, currency,
-            created_at, reason_code, raw_status)
+            created_at, reason_code, raw_status, id)
      cross join lateral (
        select coalesce(t.order_id, (
          select x.id from "Order" x where x."connectionId" = $2 and x."externalId" = t.order_external_id)) as id
@@ -408,6 +431,7 @@ export async function writeCancellations(
       column(cancellations, (c) => c.createdAt),
       column(cancellations, (c) => c.reasonCode),
       column(cancellations, (c) => c.rawStatus),
+      orderedIds(cancellations.length),
     ],
   );
   return result.rowCount ?? 0;

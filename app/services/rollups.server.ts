@@ -205,9 +205,7 @@ export type StaleRollups =
   /** Orders with lines of these SKUs (a unit cost or a SKU mapping changed). */
   | { skus: readonly string[] }
   /** Shopify copies of this marketplace's orders (the marketplace was connected or revoked). */
-  | { importedFrom: string }
-  /** Orders placed, or refunded, on these shop-local days. */
-  | { days: readonly string[] };
+  | { importedFrom: string };
 
 /** Marks orders pending, for the next refreshRollups. Returns how many were marked. */
 export async function markRollupsStale(
@@ -226,20 +224,10 @@ export async function markRollupsStale(
            where o.id in (select l."orderId" from "OrderLine" l where l."shopId" = $1 and l.sku = any($2::text[]))
              and not o."rollupPending"`;
     params = [shopId, [...stale.skus]];
-  } else if ("importedFrom" in stale) {
+  } else {
     sql = `update "Order" set "rollupPending" = true
            where "shopId" = $1 and channel = 'shopify' and "importedFrom" = $2 and not "rollupPending"`;
     params = [shopId, stale.importedFrom];
-  } else {
-    if (stale.days.length === 0) return 0;
-    sql = `with shop as (select timezone from "Shop" where id = $1)
-           update "Order" o set "rollupPending" = true
-           where o."shopId" = $1 and not o."rollupPending" and (
-             ((o."placedAt" at time zone 'UTC') at time zone (select timezone from shop))::date = any($2::date[])
-             or o.id in (
-               select r."orderId" from "Refund" r where r."shopId" = $1
-                 and ((r."refundedAt" at time zone 'UTC') at time zone (select timezone from shop))::date = any($2::date[])))`;
-    params = [shopId, [...stale.days]];
   }
   const result = await db.query(sql, params);
   return result.rowCount ?? 0;

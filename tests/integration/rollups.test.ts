@@ -277,3 +277,66 @@ describe("incremental rollups", () => {
     expect(incremental).toEqual(await rebuiltFromNothing(shop.id));
   });
 });
+
+describe("orders marked stale outside a sync", () => {
+  async function shopifyOrders(seed: string) {
+    const merchant = new MerchantDataset({ seed, start: "2026-02-01", days: 12, skus: 4, ordersPerDay: 5 });
+    const orders: ChannelOrder[] = [];
+    for (const order of merchant.orders({ channel: "shopify" })) {
+      const view = merchant.orderAsOf(order, `${merchant.end}T00:00:00.000Z`);
+      if (view) orders.push(view);
+    }
+    return orders;
+  }
+
+  it("Marketplace Connect copies leave Shopify's numbers once their marketplace's orders count", async () => {
+    const { shop, commit } = await setUp();
+    const orders = await shopifyOrders("copies");
+    await commit("shopify", "orders", orders);
+    await refreshRollups(shop.id);
+    const before = await prisma.dailyRollup.aggregate({
+      where: { shopId: shop.id, channel: "shopify", sku: "" },
+      _sum: { orders: true },
+    });
+
+    // Three counted orders turn out to be copies of Amazon orders (the tag arrived later).
+    const counted = await prisma.rollupContribution.findMany({
+      where: { shopId: shop.id, sku: "", orders: 1 },
+      select: { orderId: true },
+      take: 3,
+    });
+    await prisma.order.updateMany({
+      where: { id: { in: counted.map((row) => row.orderId) } },
+      data: { importedFrom: "amazon", rollupPending: false },
+    });
+    expect(await markRollupsStale(shop.id, { importedFrom: "amazon" })).toBe(3);
+    expect((await refreshRollups(shop.id)).orders).toBe(3);
+
+    const after = await prisma.dailyRollup.aggregate({
+      where: { shopId: shop.id, channel: "shopify", sku: "" },
+      _sum: { orders: true },
+    });
+    expect(after._sum.orders).toBe((before._sum.orders ?? 0) - 3);
+    const incremental = { rollups: await rollupSnapshot(shop.id), totals: await totalsSnapshot(shop.id) };
+    expect(incremental).toEqual(await rebuiltFromNothing(shop.id));
+  });
+
+  it("a new time zone moves every order to its new local day", async () => {
+    const { shop, commit } = await setUp();
+    await commit("shopify", "orders", await shopifyOrders("zone"));
+    await refreshRollups(shop.id);
+    const { addLocalShop } = await import("#app/services/shops.server.ts");
+    await addLocalShop({ shop: shop.domain, timezone: "Asia/Tokyo", currency: "USD" });
+    expect(await prisma.order.count({ where: { shopId: shop.id, rollupPending: false } })).toBe(0);
+    await refreshRollups(shop.id);
+    const incremental = { rollups: await rollupSnapshot(shop.id), totals: await totalsSnapshot(shop.id) };
+    expect(incremental).toEqual(await rebuiltFromNothing(shop.id));
+    // An order placed at 15:00 UTC on Feb 1 is on Feb 2 in Tokyo: no Toronto-only day survives.
+    const days = await prisma.dailyRollup.findMany({
+      where: { shopId: shop.id },
+      select: { day: true },
+      distinct: ["day"],
+    });
+    expect(days.length).toBeGreaterThan(0);
+  });
+});
