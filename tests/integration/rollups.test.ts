@@ -8,7 +8,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import prisma from "#app/db.server.ts";
 import { closeIngestPool, ingestPool } from "#app/ingest/pool.server.ts";
 import { PostgresRecordSink } from "#app/ingest/sink.server.ts";
-import { markRollupsStale, rebuildRollups, refreshRollups } from "#app/services/rollups.server.ts";
+import {
+  markRollupsStale,
+  rebuildRollups,
+  refreshAllPendingRollups,
+  refreshRollups,
+} from "#app/services/rollups.server.ts";
 
 afterEach(async () => {
   await closeIngestPool();
@@ -338,5 +343,17 @@ describe("orders marked stale outside a sync", () => {
       distinct: ["day"],
     });
     expect(days.length).toBeGreaterThan(0);
+  });
+
+  it("are swept for every shop by the rollup queue's periodic job", async () => {
+    const first = await setUp("sweep-one.myshopify.com");
+    const second = await setUp("sweep-two.myshopify.com");
+    const orders = await shopifyOrders("sweep");
+    await first.commit("shopify", "orders", orders);
+    await second.commit("shopify", "orders", orders.slice(0, 10));
+    const swept = await refreshAllPendingRollups();
+    expect(swept).toMatchObject({ shops: 2, orders: orders.length + 10 });
+    expect(await prisma.order.count({ where: { rollupPending: true } })).toBe(0);
+    expect(await refreshAllPendingRollups()).toEqual({ shops: 0, orders: 0, rows: 0 });
   });
 });
