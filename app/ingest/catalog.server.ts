@@ -1,18 +1,15 @@
+import type { ShopifyVariantCost } from "@crosschannel/connector-shopify";
 import type pg from "pg";
 
 import { ingestPool } from "#app/ingest/pool.server.ts";
 
-/** One variant of the shop's own catalog (the master): its SKU, title and unit cost. */
-export interface CatalogEntry {
-  sku: string;
-  title: string;
-  unitCost: string | null;
-  currency: string | null;
-  productId: string;
-  variantId: string;
+/**
+ * One variant of the shop's own catalog (the master): its SKU, title and unit cost, as the
+ * Shopify connector reads it (webhooks may not know the inventory item).
+ */
+export type CatalogEntry = Omit<ShopifyVariantCost, "updatedAt" | "inventoryItemId"> & {
   inventoryItemId?: string | null;
-  barcode: string | null;
-}
+};
 
 export interface UpsertCatalogOptions {
   /** Entries whose cost is unknown (webhooks without one) keep the stored cost. */

@@ -26,6 +26,8 @@ export interface PostgresSinkOptions extends IngestScope {
  * A crash can then lose the last few pages that were reported committed, but only together
  * with their checkpoints (the WAL keeps its order), so the next run reads them again from the
  * channel: nothing is lost or doubled, and each page saves a disk flush (docs/decisions/006).
+ * Records applied without a checkpoint (webhooks) have nothing to read them again, so they
+ * keep synchronous commits.
  */
 const BEGIN_PAGE = "begin; set local synchronous_commit = off";
 
@@ -67,7 +69,7 @@ export class PostgresRecordSink implements RecordSink {
   async applyRecords(stream: SinkPage["stream"], records: readonly unknown[]): Promise<number> {
     const client = await this.#pool.connect();
     try {
-      await client.query(BEGIN_PAGE);
+      await client.query("begin");
       const written = await this.#write(client, stream, records);
       await client.query("commit");
       return written;

@@ -368,23 +368,26 @@ export async function writeRefunds(
   refunds: readonly ChannelRefund[],
 ): Promise<number> {
   if (refunds.length === 0) return 0;
-  const result = await client.query<{ orderId: string }>(
-    `${REFUND_INSERT}
-     ${refundRows(3)}
-     cross join lateral (
-       select x.id from "Order" x where x."connectionId" = $2 and x."externalId" = r.order_external_id
-     ) o
-     left join "OrderLine" l on l."orderId" = o.id and l."externalId" = r.line_external_id
-     ${REFUND_UPSERT}
-     returning "orderId"`,
+  // The refunded orders are marked stale in the same statement: a refund never lands without it.
+  const result = await client.query<{ written: number }>(
+    `with written as (
+       ${REFUND_INSERT}
+       ${refundRows(3)}
+       cross join lateral (
+         select x.id from "Order" x where x."connectionId" = $2 and x."externalId" = r.order_external_id
+       ) o
+       left join "OrderLine" l on l."orderId" = o.id and l."externalId" = r.line_external_id
+       ${REFUND_UPSERT}
+       returning "orderId"
+     ),
+     marked as (
+       update "Order" set "rollupPending" = true
+       where id in (select "orderId" from written) and not "rollupPending"
+     )
+     select count(*)::int as written from written`,
     [scope.shopId, scope.connectionId, ...refundArrays(refunds)],
   );
-  if (result.rows.length > 0) {
-    await client.query(`update "Order" set "rollupPending" = true where id = any($1::text[]) and not "rollupPending"`, [
-      [...new Set(result.rows.map((row) => row.orderId))],
-    ]);
-  }
-  return result.rowCount ?? 0;
+  return result.rows[0]?.written ?? 0;
 }
 
 /** Each cancellation event of a line, as its own row (the line's counted units already exclude them). */

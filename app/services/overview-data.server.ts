@@ -46,7 +46,7 @@ const RATE = `
     limit 1) end`;
 
 // Orders from the order-level rows (sku = ''), units from the product rows, net sales from both.
-export const TREND_SQL = `
+const TREND_SQL = `
 with shop as (select currency from "Shop" where id = $1),
 daily as (
   select r.day, r.channel::text as channel, r.currency, r.orders, r.units, r."netSales" as net_sales
@@ -63,7 +63,7 @@ order by d.day, d.channel`;
 
 // One pass over the product rows of the window: each row is converted with its day's rate
 // (looked up once per day and currency) and summed by SKU.
-export const TOP_PRODUCTS_SQL = `
+const TOP_PRODUCTS_SQL = `
 with shop as (select currency from "Shop" where id = $1),
 rates as materialized (
   select c.day, c.currency, ${RATE} as rate

@@ -46,7 +46,7 @@ export const FX_LOOKBACK_DAYS = 7;
 // Per channel, currency and day (day needed for the conversion) from the rollups' daily totals;
 // each day's amount is converted with that day's rate: the manual rate first, else the
 // reference rate, else the latest of either within the look-back window.
-export const REPORT_SQL = `
+const REPORT_SQL = `
 with shop as (select id, currency from "Shop" where id = $1),
 daily as (
   select r.channel::text as channel, r.currency, r.day, r.orders, r.units,

@@ -80,10 +80,9 @@ from facts
 group by order_id, day, channel, sku, currency`;
 
 // One statement: the batch's stored contributions are replaced by the recomputed ones, and
-// DailyRollup gets the difference (keys in a fixed order, so concurrent refreshes of
-// different shops never interleave badly, and the trigger keeping DailyChannelTotal runs
-// once). CTEs see the same snapshot, so `old` is what was stored before this statement.
-export const APPLY_SQL = `
+// DailyRollup gets the difference in one upsert (so the trigger keeping DailyChannelTotal
+// runs once). CTEs see the same snapshot, so `old` is what was stored before this statement.
+const APPLY_SQL = `
 with fresh as materialized (${CONTRIBUTIONS_SQL}),
 old as materialized (
   select "orderId" as order_id, day, channel, sku, currency, orders, units, "grossSales" as gross_sales, discounts,
@@ -121,7 +120,6 @@ select gen_random_uuid()::text, $1, day, channel::"Channel", sku, currency, orde
 from delta
 where contributions <> 0 or orders <> 0 or units <> 0 or gross_sales <> 0 or discounts <> 0 or returns <> 0
    or shipping <> 0 or taxes <> 0 or fees <> 0 or cogs <> 0
-order by day, channel, sku, currency
 on conflict ("shopId", day, channel, sku, currency) do update set
   orders = "DailyRollup".orders + excluded.orders, units = "DailyRollup".units + excluded.units,
   "grossSales" = "DailyRollup"."grossSales" + excluded."grossSales",
@@ -211,7 +209,7 @@ export type StaleRollups =
 export async function markRollupsStale(
   shopId: string,
   stale: StaleRollups,
-  db: pg.Pool | pg.PoolClient = ingestPool(),
+  pool: pg.Pool = ingestPool(),
 ): Promise<number> {
   let sql: string;
   let params: unknown[];
@@ -229,12 +227,6 @@ export async function markRollupsStale(
            where "shopId" = $1 and channel = 'shopify' and "importedFrom" = $2 and not "rollupPending"`;
     params = [shopId, stale.importedFrom];
   }
-  const result = await db.query(sql, params);
+  const result = await pool.query(sql, params);
   return result.rowCount ?? 0;
-}
-
-/** Recomputes every rollup of the shop from its orders (after a time zone change, or to repair). */
-export async function rebuildRollups(shopId: string, pool: pg.Pool = ingestPool()): Promise<RollupRefresh> {
-  await markRollupsStale(shopId, { all: true }, pool);
-  return refreshRollups(shopId, pool);
 }

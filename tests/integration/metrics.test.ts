@@ -1,11 +1,12 @@
-import { ChannelOrder, FeeEvent, type SinkPage } from "@crosschannel/connector-sdk";
+import { ChannelOrder, FeeEvent } from "@crosschannel/connector-sdk";
 import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
 import { closeIngestPool } from "#app/ingest/pool.server.ts";
-import { PostgresRecordSink } from "#app/ingest/sink.server.ts";
 import { salesReport } from "#app/services/report.server.ts";
 import { refreshRollups } from "#app/services/rollups.server.ts";
+
+import { createConnection, pageCommitter } from "../support/factories.ts";
 
 afterEach(async () => {
   await closeIngestPool();
@@ -188,37 +189,10 @@ async function seed() {
       source: "reference",
     },
   });
-  const connect = (channel: "amazon" | "bestbuy") =>
-    prisma.channelConnection.create({
-      data: {
-        shopId: shop.id,
-        channel,
-        accountId: channel,
-        displayName: channel,
-        config: {},
-        credentials: Buffer.from("x"),
-        credentialsKeyId: "k",
-      },
-    });
-  const amazon = await connect("amazon");
-  const bestbuy = await connect("bestbuy");
-  const sinks = {
-    amazon: new PostgresRecordSink({ shopId: shop.id, connectionId: amazon.id, channel: "amazon", timezone: TZ }),
-    bestbuy: new PostgresRecordSink({ shopId: shop.id, connectionId: bestbuy.id, channel: "bestbuy", timezone: TZ }),
-  };
-  let pageNumber = 0;
-  const commit = (channel: "amazon" | "bestbuy", stream: "orders" | "fees", records: unknown[]) =>
-    sinks[channel].commitPage({
-      connectionId: channel === "amazon" ? amazon.id : bestbuy.id,
-      connectorId: channel,
-      stream,
-      runId: "seed",
-      pageNumber: ++pageNumber,
-      primaryKey: ["externalId"],
-      records,
-      quarantined: [],
-      checkpoint: { page: pageNumber },
-    } satisfies SinkPage);
+  const commit = pageCommitter(shop, {
+    amazon: await createConnection(shop.id, "amazon"),
+    bestbuy: await createConnection(shop.id, "bestbuy"),
+  });
   await commit("amazon", "orders", [A1, A2_PENDING, A3_CANCELLED, A4_ALL_LINES_CANCELLED, A5_PARTLY_CANCELLED]);
   await commit("amazon", "fees", [
     fee("F1", "A1", "-3.00", "MUG"),
@@ -228,7 +202,7 @@ async function seed() {
   await commit("bestbuy", "orders", [B1, B2_NO_RATE]);
   await commit("bestbuy", "fees", [fee("F4", "B1-A", "-1.68", "MUG", "bestbuy", "CAD")]);
   await refreshRollups(shop.id);
-  return { shop, sinks, commit };
+  return { shop, commit };
 }
 
 describe("sales metrics, computed by hand", () => {

@@ -1,19 +1,15 @@
 // Rollups are kept incrementally from each order's stored contribution. These tests hold the
 // bookkeeping to one rule: whatever happened in between, the rollups after a refresh equal
 // the rollups rebuilt from nothing. (What the numbers mean is tested by hand in metrics.test.)
-import type { ChannelOrder, FeeEvent, SinkPage } from "@crosschannel/connector-sdk";
+import type { ChannelOrder } from "@crosschannel/connector-sdk";
 import { MerchantDataset } from "@crosschannel/connector-sdk/simulator";
 import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
 import { closeIngestPool, ingestPool } from "#app/ingest/pool.server.ts";
-import { PostgresRecordSink } from "#app/ingest/sink.server.ts";
-import {
-  markRollupsStale,
-  rebuildRollups,
-  refreshAllPendingRollups,
-  refreshRollups,
-} from "#app/services/rollups.server.ts";
+import { markRollupsStale, refreshAllPendingRollups, refreshRollups } from "#app/services/rollups.server.ts";
+
+import { createConnection, pageCommitter } from "../support/factories.ts";
 
 afterEach(async () => {
   await closeIngestPool();
@@ -24,38 +20,12 @@ type ChannelId = "shopify" | "amazon" | "bestbuy";
 
 async function setUp(domain = "rollups.myshopify.com") {
   const shop = await prisma.shop.create({ data: { domain, timezone: TZ, currency: "USD" } });
-  const connections = {} as Record<ChannelId, string>;
-  for (const channel of ["shopify", "amazon", "bestbuy"] as const) {
-    const connection = await prisma.channelConnection.create({
-      data: {
-        shopId: shop.id,
-        channel,
-        accountId: `${channel}-1`,
-        displayName: channel,
-        config: {},
-        credentials: Buffer.from("x"),
-        credentialsKeyId: "k",
-      },
-    });
-    connections[channel] = connection.id;
-  }
-  let pageNumber = 0;
-  const commit = async (channel: ChannelId, stream: "orders" | "fees", records: Array<ChannelOrder | FeeEvent>) => {
-    if (records.length === 0) return;
-    const sink = new PostgresRecordSink({ shopId: shop.id, connectionId: connections[channel], channel, timezone: TZ });
-    await sink.commitPage({
-      connectionId: connections[channel],
-      connectorId: channel,
-      stream,
-      runId: "test",
-      pageNumber: ++pageNumber,
-      primaryKey: ["externalId"],
-      records,
-      quarantined: [],
-      checkpoint: { page: pageNumber },
-    } satisfies SinkPage);
-  };
-  return { shop, connections, commit };
+  const commit = pageCommitter(shop, {
+    shopify: await createConnection(shop.id, "shopify"),
+    amazon: await createConnection(shop.id, "amazon"),
+    bestbuy: await createConnection(shop.id, "bestbuy"),
+  });
+  return { shop, commit };
 }
 
 /** The shop's rollup rows as comparable text, keyed by day × channel × SKU × currency. */
@@ -95,7 +65,8 @@ async function totalsSnapshot(shopId: string) {
 async function rebuiltFromNothing(shopId: string) {
   await ingestPool().query(`delete from "DailyRollup" where "shopId" = $1`, [shopId]);
   await ingestPool().query(`delete from "RollupContribution" where "shopId" = $1`, [shopId]);
-  await rebuildRollups(shopId);
+  await markRollupsStale(shopId, { all: true });
+  await refreshRollups(shopId);
   return { rollups: await rollupSnapshot(shopId), totals: await totalsSnapshot(shopId) };
 }
 

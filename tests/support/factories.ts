@@ -1,6 +1,8 @@
-import { Prisma } from "@prisma/client";
+import type { SinkPage } from "@crosschannel/connector-sdk";
+import { Prisma, type Channel } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
+import { PostgresRecordSink } from "#app/ingest/sink.server.ts";
 
 let counter = 0;
 const next = () => ++counter;
@@ -130,4 +132,48 @@ export async function rowCounts(shopId: string): Promise<Record<string, number>>
     counts[table.charAt(0).toLowerCase() + table.slice(1) + "s"] = rows[0]?.n ?? 0;
   }
   return counts;
+}
+
+/** A bare connection of a shop to a channel (no credentials worth the name), for sink tests. */
+export async function createConnection(shopId: string, channel: Channel): Promise<string> {
+  const connection = await prisma.channelConnection.create({
+    data: {
+      shopId,
+      channel,
+      accountId: `${channel}-${next()}`,
+      displayName: channel,
+      config: {},
+      credentials: Buffer.from("x"),
+      credentialsKeyId: "k",
+    },
+  });
+  return connection.id;
+}
+
+/**
+ * Commits records through the PostgreSQL sink as a sync would, one page per call, numbering
+ * the pages: `commit(channel, stream, records)` for the shop's connection on that channel.
+ */
+export function pageCommitter(
+  shop: { id: string; timezone: string },
+  connections: Partial<Record<Channel, string>>,
+): (channel: Channel, stream: SinkPage["stream"], records: readonly unknown[]) => Promise<void> {
+  let pageNumber = 0;
+  return async (channel, stream, records) => {
+    const connectionId = connections[channel];
+    if (!connectionId) throw new Error(`The test shop has no ${channel} connection.`);
+    const sink = new PostgresRecordSink({ shopId: shop.id, connectionId, channel, timezone: shop.timezone });
+    pageNumber += 1;
+    await sink.commitPage({
+      connectionId,
+      connectorId: channel,
+      stream,
+      runId: "test",
+      pageNumber,
+      primaryKey: ["externalId"],
+      records: [...records],
+      quarantined: [],
+      checkpoint: { page: pageNumber },
+    });
+  };
 }
