@@ -40,6 +40,12 @@ export interface ConnectorContext<Config = unknown, Credentials = unknown> {
 export interface Page<Raw, Checkpoint> {
   records: readonly Raw[];
   checkpoint: Checkpoint;
+  /**
+   * Share of the run's work done once this page is committed, from 0 to 1, when the connector
+   * can tell (windows of a backfill, offset of a total count). Hosts show it as progress; the
+   * engine passes it to the sink and never relies on it.
+   */
+  progress?: number;
 }
 
 export interface Schedule {

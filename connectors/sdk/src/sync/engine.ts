@@ -197,6 +197,9 @@ export async function runSync(options: SyncOptions): Promise<SyncRunResult> {
         primaryKey: stream.primaryKey,
         quarantined,
         checkpoint: next,
+        ...(typeof page.progress === "number" && Number.isFinite(page.progress)
+          ? { progress: Math.min(1, Math.max(0, page.progress)) }
+          : {}),
       });
       run.pages += 1;
       run.recordsCommitted += records.length;

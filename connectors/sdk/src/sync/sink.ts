@@ -35,6 +35,8 @@ export interface SinkPage<R = unknown> extends StreamKey {
   quarantined: readonly QuarantinedRecord[];
   /** The checkpoint to store with this page, in the same transaction. */
   checkpoint: JsonValue;
+  /** The connector's estimate of the run's work done after this page (0..1), when it has one. */
+  progress?: number;
 }
 
 export interface RecordSink {
