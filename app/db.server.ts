@@ -1,9 +1,16 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 
+import { logPoolError, ResilientClient } from "#app/db/pg-client.server.ts";
+
 /** The one Prisma client of a process, over the pg driver adapter (no engine binary). */
 export function createPrismaClient(databaseUrl: string): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  // The adapter listens for its pool's errors itself (an idle connection terminated by a
+  // database restart does not crash the process); they are logged here.
+  const adapter = new PrismaPg(
+    { connectionString: databaseUrl, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), Client: ResilientClient },
+    { onPoolError: (error) => logPoolError("prisma", error) },
+  );
   return new PrismaClient({ adapter });
 }
 

@@ -1,5 +1,7 @@
 import pg from "pg";
 
+import { logPoolError, ResilientClient } from "#app/db/pg-client.server.ts";
+
 declare global {
   var __crosschannelIngestPool: pg.Pool | undefined;
 }
@@ -12,10 +14,16 @@ export function ingestPool(): pg.Pool {
   if (!globalThis.__crosschannelIngestPool) {
     const connectionString = process.env.DATABASE_URL;
     if (!connectionString) throw new Error("DATABASE_URL is not set: the ingest pool has no database.");
-    globalThis.__crosschannelIngestPool = new pg.Pool({
+    const pool = new pg.Pool({
       connectionString,
       max: Number(process.env.INGEST_POOL_SIZE ?? 4),
+      Client: ResilientClient,
     });
+    // A database restart or failover terminates idle pooled connections, and the pool emits
+    // their error: without a listener, Node turns it into a crash of the worker or the web
+    // server. The pool has already dropped the dead client; the next query opens a new one.
+    pool.on("error", (error) => logPoolError("ingest", error));
+    globalThis.__crosschannelIngestPool = pool;
   }
   return globalThis.__crosschannelIngestPool;
 }

@@ -1,6 +1,8 @@
 import { createPostgresBackend, Queue, type ConnectionOptions, type QueueOptions } from "bullmq";
 import { Redis } from "ioredis";
 
+import { ResilientClient } from "#app/db/pg-client.server.ts";
+
 /**
  * Queues and their typed payloads. BullMQ runs on Redis when REDIS_URL is set, and on its
  * PostgreSQL backend (schema `bullmq` in the app's database) otherwise: the same code.
@@ -61,7 +63,13 @@ export function createQueueRuntime(env: NodeJS.ProcessEnv = process.env): QueueR
   if (!connectionString) {
     throw new Error("Set REDIS_URL for Redis queues, or DATABASE_URL for queues in PostgreSQL.");
   }
-  const connection = { connectionString, migrate: true, schema: "bullmq" } as unknown as ConnectionOptions;
+  // ResilientClient: a restarted database must not crash the process (app/db/pg-client.server.ts).
+  const connection = {
+    connectionString,
+    migrate: true,
+    schema: "bullmq",
+    Client: ResilientClient,
+  } as unknown as ConnectionOptions;
   return {
     kind: "postgres",
     options: { connection, prefix },
@@ -88,7 +96,17 @@ export function getQueue<N extends QueueName>(name: N): Queue<JobPayloads[N]> {
   if (!queue) {
     const { options, backend } = queueRuntime();
     queue = backend ? new Queue(name, { ...options }, backend as never) : new Queue(name, { ...options });
+    // A lost connection (database restart, Redis failover) is emitted as 'error', which would
+    // crash the web server or the worker without a listener; the next call reconnects.
+    queue.on("error", (error) => process.stderr.write(`[queue] ${name}: ${error.message}\n`));
     queues.set(name, queue);
+    // BullMQ keeps a queue's first connection attempt: one that failed (database down) would
+    // fail every later call. Such a queue is dropped; the next getQueue connects again.
+    const created = queue;
+    created.waitUntilReady().catch(() => {
+      if (queues.get(name) === created) queues.delete(name);
+      void created.close().catch(() => undefined);
+    });
   }
   return queue as unknown as Queue<JobPayloads[N]>;
 }

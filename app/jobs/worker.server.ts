@@ -25,8 +25,21 @@ export async function startWorker(options: { concurrency?: number; log?: (line: 
       ? new Worker(name, processor as never, opts, runtime.backend as never)
       : new Worker(name, processor as never, opts);
     worker.on("failed", (job, error) => log(`${name} job ${job?.id ?? "?"} failed: ${error.message}`));
+    // A lost connection (database restart, Redis failover) is emitted as 'error': without a
+    // listener it would crash the process. BullMQ reconnects; running jobs fail and retry.
+    worker.on("error", (error) => log(`${name} worker: ${error.message}`));
     return worker;
   });
+  // BullMQ keeps a worker's first connection attempt: one that failed (the database restarted
+  // while the worker started) would fail every later call at once, in a tight loop. Start only
+  // once every worker is connected; otherwise fail, and the supervisor starts the worker again.
+  try {
+    await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  } catch (error) {
+    await Promise.all(workers.map((worker) => worker.close(true).catch(() => undefined)));
+    await closeQueues();
+    throw error;
+  }
   log(`processing ${workers.map((worker) => worker.name).join(", ")} on ${runtime.kind}`);
 
   return async function close() {
