@@ -7,18 +7,23 @@ export function topicPath(topic: string): string {
 }
 
 /**
- * Records a verified delivery and queues it for the worker. Shopify delivers at least once:
- * a delivery id seen before is acknowledged and dropped, so it is applied once.
+ * Queues a verified delivery for the worker, then records it. Shopify delivers at least once:
+ * a delivery id already recorded is acknowledged and dropped, so it is applied once.
+ *
+ * The job goes first, under a job id made from the delivery id (a second add of the same id
+ * is a no-op): when the queue is down, nothing is recorded, the error reaches Shopify as a
+ * 500, and its retry of the same delivery is queued then. Recording first would drop that
+ * retry as a duplicate, and the delivery would be lost.
  */
 export async function receiveShopifyWebhook(shopDomain: string, topic: string, webhookId: string, payload: unknown) {
   const shop = await prisma.shop.findUnique({ where: { domain: shopDomain } });
   if (!shop || shop.status !== "installed") return { queued: false, reason: "unknown or uninstalled shop" };
   const path = topicPath(topic);
-  const recorded = await prisma.webhookDelivery.createMany({
-    data: [{ shopId: shop.id, webhookId, topic: path }],
-    skipDuplicates: true,
+  const seen = await prisma.webhookDelivery.findUnique({
+    where: { shopId_webhookId: { shopId: shop.id, webhookId } },
+    select: { id: true },
   });
-  if (recorded.count === 0) return { queued: false, reason: "duplicate delivery" };
+  if (seen) return { queued: false, reason: "duplicate delivery" };
   await getQueue("webhooks").add(
     path,
     { shopId: shop.id, topic: path, webhookId, payload },
@@ -29,5 +34,9 @@ export async function receiveShopifyWebhook(shopDomain: string, topic: string, w
       removeOnComplete: 1_000,
     },
   );
+  await prisma.webhookDelivery.createMany({
+    data: [{ shopId: shop.id, webhookId, topic: path }],
+    skipDuplicates: true,
+  });
   return { queued: true };
 }

@@ -3,7 +3,7 @@ import "../support/mock-shopify.ts";
 import type { ChannelOrder } from "@crosschannel/connector-sdk";
 import { ShopifySimulator } from "@crosschannel/connector-shopify/simulator";
 import { API_SECRET_KEY, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import prisma from "#app/db.server.ts";
 import { closeIngestPool } from "#app/ingest/pool.server.ts";
@@ -61,6 +61,22 @@ describe("Shopify data webhooks", () => {
     expect(await prisma.webhookDelivery.count()).toBe(1);
     const jobs = await queued();
     expect(jobs.map((job) => job.data.topic)).toEqual(["orders/create"]);
+  });
+
+  it("queues Shopify's retry of a delivery whose first enqueue failed", async () => {
+    await seedShop();
+    const payload = simulator.orderWebhookPayload(withRefund.externalId);
+    const add = vi.spyOn(getQueue("webhooks"), "add").mockRejectedValueOnce(new Error("queue store unreachable"));
+    // Shopify gets an error and delivers the same webhook again later.
+    await expect(callAction(action, delivery("orders/create", payload, "delivery-2"))).rejects.toThrow(
+      "queue store unreachable",
+    );
+    expect(await prisma.webhookDelivery.count()).toBe(0);
+    const retry = await callAction(action, delivery("orders/create", payload, "delivery-2"));
+    expect(retry.status).toBe(200);
+    expect(add).toHaveBeenCalledTimes(2);
+    expect(await prisma.webhookDelivery.count()).toBe(1);
+    expect((await queued()).map((job) => job.data.webhookId)).toEqual(["delivery-2"]);
   });
 
   it("refuses a delivery with a bad signature and queues nothing", async () => {
