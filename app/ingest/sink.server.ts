@@ -11,6 +11,7 @@ import type {
 import type pg from "pg";
 
 import { ingestPool } from "#app/ingest/pool.server.ts";
+import { redactPersonalData } from "#app/services/personal-data.server.ts";
 import { writeFees, writeInventory, writeListings, writeOrders, type IngestScope } from "#app/ingest/writers.server.ts";
 
 export interface PostgresSinkOptions extends IngestScope {
@@ -115,7 +116,10 @@ export class PostgresRecordSink implements RecordSink {
             page.stream,
             page.quarantined.map((record) => record.externalId),
             page.quarantined.map((record) => record.reason),
-            page.quarantined.map((record) => JSON.stringify({ raw: record.raw ?? null, issues: record.issues })),
+            // Without the buyer's personal fields: the rest is enough to see what was wrong.
+            page.quarantined.map((record) =>
+              JSON.stringify({ raw: redactPersonalData(record.raw ?? null), issues: record.issues }),
+            ),
           ],
         );
       }

@@ -8,14 +8,18 @@ import type { Job } from "bullmq";
 import type { Shop } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
-import { getQueue, shopJobPrefix, type JobPayloads } from "#app/jobs/queues.server.ts";
+import { getQueue, JOB_RETENTION, shopJobPrefix, type JobPayloads } from "#app/jobs/queues.server.ts";
 
 /** Forecasts every day at 03:30 shop time, after the night's syncs. */
 export const FORECAST_PATTERN = "30 3 * * *";
 /** Weekly insight: Mondays at 07:00 shop time. */
 export const INSIGHTS_PATTERN = "0 7 * * 1";
 export const INSIGHTS_JOB_NAME = "insights";
-export const ENGINE_JOB_OPTIONS = { attempts: 2, backoff: { type: "exponential", delay: 60_000 } } as const;
+export const ENGINE_JOB_OPTIONS = {
+  attempts: 2,
+  backoff: { type: "exponential", delay: 60_000 },
+  ...JOB_RETENTION,
+} as const;
 
 export function forecastSchedulerId(shopId: string): string {
   return `${shopJobPrefix(shopId)}forecast`;

@@ -19,6 +19,16 @@ export interface JobPayloads {
 }
 
 export type QueueName = keyof JobPayloads;
+
+/**
+ * How long finished jobs stay in the queue store (seconds / counts per queue): long enough to
+ * look at a failure, bounded so that job data does not pile up. Every queue's default, and
+ * spread into the options of every scheduler and add (schedulers do not inherit defaults).
+ */
+export const JOB_RETENTION = {
+  removeOnComplete: { age: 24 * 3600, count: 1_000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 5_000 },
+} as const;
 export const QUEUE_NAMES: readonly QueueName[] = ["sync", "rollup", "forecast", "alerts", "housekeeping", "webhooks"];
 
 /** Scheduler and job ids start with the shop, so a shop's work can be found and stopped. */
@@ -95,7 +105,8 @@ export function getQueue<N extends QueueName>(name: N): Queue<JobPayloads[N]> {
   let queue = queues.get(name);
   if (!queue) {
     const { options, backend } = queueRuntime();
-    queue = backend ? new Queue(name, { ...options }, backend as never) : new Queue(name, { ...options });
+    const queueOptions = { ...options, defaultJobOptions: { ...JOB_RETENTION } };
+    queue = backend ? new Queue(name, queueOptions, backend as never) : new Queue(name, queueOptions);
     // A lost connection (database restart, Redis failover) is emitted as 'error', which would
     // crash the web server or the worker without a listener; the next call reconnects.
     queue.on("error", (error) => process.stderr.write(`[queue] ${name}: ${error.message}\n`));
@@ -133,6 +144,26 @@ export async function stopShopJobs(shopId: string): Promise<{ schedulers: number
     }
   }
   return { schedulers, jobs };
+}
+
+/**
+ * shop/redact: the shop's finished jobs (completed and failed, which keep their data until
+ * retention removes them) go too, on every queue. Run after stopShopJobs.
+ */
+export async function purgeShopFinishedJobs(shopId: string): Promise<number> {
+  let purged = 0;
+  for (const name of QUEUE_NAMES) {
+    const queue = getQueue(name);
+    const finished = await queue.getJobs(["completed", "failed"]);
+    for (const job of finished) {
+      const data = job?.data as { shopId?: string } | undefined;
+      if (job && (data?.shopId === shopId || job.id?.startsWith(shopJobId(shopId)) || job.id?.startsWith(shopJobPrefix(shopId)))) {
+        await job.remove().catch(() => undefined);
+        purged += 1;
+      }
+    }
+  }
+  return purged;
 }
 
 export async function closeQueues(): Promise<void> {

@@ -3,7 +3,7 @@ import type { StreamName } from "@crosschannel/connector-sdk";
 import type { ChannelConnection } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
-import { getQueue, shopJobId, shopJobPrefix, type JobPayloads } from "#app/jobs/queues.server.ts";
+import { getQueue, JOB_RETENTION, shopJobId, shopJobPrefix, type JobPayloads } from "#app/jobs/queues.server.ts";
 import type { ChannelAdapter } from "#app/services/connections.server.ts";
 import { syncConnection, type SyncConnectionOptions } from "#app/services/sync.server.ts";
 
@@ -13,7 +13,11 @@ export function syncSchedulerId(connection: Pick<ChannelConnection, "id" | "shop
 }
 
 /** Retries with exponential backoff, for every sync job. */
-export const SYNC_JOB_OPTIONS = { attempts: 3, backoff: { type: "exponential", delay: 30_000 } } as const;
+export const SYNC_JOB_OPTIONS = {
+  attempts: 3,
+  backoff: { type: "exponential", delay: 30_000 },
+  ...JOB_RETENTION,
+} as const;
 
 /**
  * One scheduler per connection and stream at the stream's default frequency. Upserting

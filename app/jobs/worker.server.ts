@@ -7,7 +7,7 @@ import { migrateIfNeeded } from "#app/db/migrations.server.ts";
 
 export async function startWorker(options: { concurrency?: number; log?: (line: string) => void } = {}) {
   const log = options.log ?? ((line: string) => process.stdout.write(`[worker] ${line}\n`));
-  const { closeQueues, getQueue, queueRuntime } = await import("#app/jobs/queues.server.ts");
+  const { closeQueues, getQueue, JOB_RETENTION, queueRuntime } = await import("#app/jobs/queues.server.ts");
   const { globalSchedules, processors } = await import("#app/jobs/processors.server.ts");
   const runtime = queueRuntime();
 
@@ -15,7 +15,7 @@ export async function startWorker(options: { concurrency?: number; log?: (line: 
     await getQueue(schedule.queue).upsertJobScheduler(
       schedule.id,
       { pattern: schedule.pattern, tz: "UTC" },
-      { name: schedule.id, data: schedule.data as never },
+      { name: schedule.id, data: schedule.data as never, opts: JOB_RETENTION },
     );
   }
 

@@ -3,8 +3,12 @@ import { z } from "zod";
 import prisma from "#app/db.server.ts";
 import { audit, findShop } from "#app/services/shops.server.ts";
 
-// Crosschannel keeps no customer personal data: orders are stored without names, emails,
-// phones or addresses, because no metric needs them. These handlers report exactly that.
+// Crosschannel keeps no customer personal data, because no metric needs it: orders are stored
+// without names, emails, phones or addresses; Shopify webhooks are reduced to the fields the
+// apply step reads before they are queued (minimizeWebhookPayload), and finished jobs are
+// removed after a bounded time (JOB_RETENTION); quarantined records keep their payload with
+// personal fields redacted (app/services/personal-data.server.ts). customers/redact still
+// deletes the quarantined records of the customer's orders. See docs/security.md.
 
 const CustomerPayload = z.object({
   shop_domain: z.string(),
@@ -48,7 +52,9 @@ export async function handleCustomerDataRequest(shopDomain: string, body: unknow
   if (!shop) return;
   const orders = await storedOrders(shop.id, payload.orders_requested);
   const result = {
-    personalData: "none: Crosschannel stores no customer names, emails, phone numbers or addresses",
+    personalData:
+      "none: Crosschannel stores no customer names, emails, phone numbers or addresses (orders, queued " +
+      "webhooks and quarantined records alike)",
     orders: orders.map((order) => ({
       id: order.externalId,
       placedAt: order.placedAt.toISOString(),
@@ -78,9 +84,18 @@ export async function handleCustomerRedact(shopDomain: string, webhookId: string
   const shop = await findShop(shopDomain);
   if (!shop) return;
   const orders = await storedOrders(shop.id, payload.orders_to_redact);
+  // Quarantined payloads are redacted when stored; the customer's go all the same.
+  const quarantined = payload.orders_to_redact.length
+    ? await prisma.quarantinedRecord.deleteMany({
+        where: { shopId: shop.id, externalId: { in: orderIdForms(payload.orders_to_redact) } },
+      })
+    : { count: 0 };
   const result = {
     personalDataErased: 0,
-    note: "No customer personal data is stored; order amounts and SKUs are the shop's sales records.",
+    quarantinedRecordsDeleted: quarantined.count,
+    note:
+      "No customer personal data is stored (orders, queued webhooks and quarantined records keep none); " +
+      "order amounts and SKUs are the shop's sales records.",
     ordersChecked: orders.map((order) => order.externalId),
   };
   await prisma.complianceRequest.upsert({

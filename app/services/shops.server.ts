@@ -2,7 +2,7 @@ import type { Session } from "@shopify/shopify-api";
 import type { Prisma, Shop } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
-import { stopShopJobs } from "#app/jobs/queues.server.ts";
+import { purgeShopFinishedJobs, stopShopJobs } from "#app/jobs/queues.server.ts";
 import { markRollupsStale } from "#app/services/rollups.server.ts";
 import { parseCurrency, parseShopDomain, parseTimeZone } from "#app/services/validation.server.ts";
 
@@ -135,7 +135,10 @@ export async function markUninstalled(domain: string): Promise<void> {
 /** shop/redact: every row of the shop goes (its tables cascade from Shop), sessions too. */
 export async function redactShop(domain: string): Promise<{ deletedShop: boolean }> {
   const shop = await prisma.shop.findUnique({ where: { domain } });
-  if (shop) await stopShopJobs(shop.id);
+  if (shop) {
+    await stopShopJobs(shop.id);
+    await purgeShopFinishedJobs(shop.id);
+  }
   const [, deleted] = await prisma.$transaction([
     prisma.session.deleteMany({ where: { shop: domain } }),
     prisma.shop.deleteMany({ where: { domain } }),

@@ -1,5 +1,7 @@
+import { minimizeWebhookPayload } from "@crosschannel/connector-shopify";
+
 import prisma from "#app/db.server.ts";
-import { getQueue, shopJobId } from "#app/jobs/queues.server.ts";
+import { getQueue, JOB_RETENTION, shopJobId } from "#app/jobs/queues.server.ts";
 
 /** "ORDERS_CREATE" (how the library names topics) → "orders/create" (how Shopify documents them). */
 export function topicPath(topic: string): string {
@@ -26,12 +28,13 @@ export async function receiveShopifyWebhook(shopDomain: string, topic: string, w
   if (seen) return { queued: false, reason: "duplicate delivery" };
   await getQueue("webhooks").add(
     path,
-    { shopId: shop.id, topic: path, webhookId, payload },
+    // Only what the apply step reads: buyers' names, emails, addresses never reach the queue store.
+    { shopId: shop.id, topic: path, webhookId, payload: minimizeWebhookPayload(path, payload) },
     {
       jobId: shopJobId(shop.id, "webhook", webhookId),
       attempts: 8,
       backoff: { type: "exponential", delay: 5_000 },
-      removeOnComplete: 1_000,
+      ...JOB_RETENTION,
     },
   );
   await prisma.webhookDelivery.createMany({

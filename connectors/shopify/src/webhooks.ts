@@ -388,3 +388,135 @@ export const applyListing = (current: ChannelListing | null | undefined, incomin
   newest(current, incoming, (listing) => listing.updatedAt);
 export const applyInventoryLevel = (current: InventoryLevel | null | undefined, incoming: InventoryLevel) =>
   newest(current, incoming, (level) => level.observedAt);
+
+// ---------------------------------------------------------------------------------
+// Payload minimisation
+// ---------------------------------------------------------------------------------
+
+type Shape = true | { readonly [key: string]: Shape } | readonly [Shape];
+
+const MONEY_SET: Shape = { shop_money: { amount: true, currency_code: true } };
+const REFUND: Shape = {
+  id: true,
+  admin_graphql_api_id: true,
+  order_id: true,
+  created_at: true,
+  refund_line_items: [
+    {
+      id: true,
+      line_item_id: true,
+      quantity: true,
+      restock_type: true,
+      subtotal: true,
+      subtotal_set: MONEY_SET,
+      total_tax: true,
+      total_tax_set: MONEY_SET,
+      line_item: { id: true, sku: true, admin_graphql_api_id: true },
+    },
+  ],
+  refund_shipping_lines: [{ subtotal_amount_set: MONEY_SET, amount: true }],
+  transactions: [{ amount: true, currency: true, kind: true, status: true }],
+  order_adjustments: [{ amount: true, tax_amount: true, kind: true }],
+};
+const ORDER: Shape = {
+  id: true,
+  admin_graphql_api_id: true,
+  name: true,
+  created_at: true,
+  updated_at: true,
+  cancelled_at: true,
+  cancel_reason: true,
+  currency: true,
+  financial_status: true,
+  fulfillment_status: true,
+  source_name: true,
+  source_identifier: true,
+  tags: true,
+  app_id: true,
+  line_items: [
+    {
+      id: true,
+      admin_graphql_api_id: true,
+      sku: true,
+      name: true,
+      title: true,
+      quantity: true,
+      current_quantity: true,
+      fulfillable_quantity: true,
+      fulfillment_status: true,
+      price: true,
+      price_set: MONEY_SET,
+      discount_allocations: [{ amount: true, amount_set: MONEY_SET }],
+      tax_lines: [{ price: true, price_set: MONEY_SET, rate: true, title: true }],
+    },
+  ],
+  shipping_lines: [{ price: true, price_set: MONEY_SET }],
+  total_shipping_price_set: MONEY_SET,
+  refunds: [REFUND],
+};
+const PRODUCT: Shape = {
+  id: true,
+  admin_graphql_api_id: true,
+  title: true,
+  status: true,
+  updated_at: true,
+  variants: [
+    {
+      id: true,
+      admin_graphql_api_id: true,
+      product_id: true,
+      sku: true,
+      title: true,
+      price: true,
+      barcode: true,
+      inventory_item_id: true,
+      updated_at: true,
+    },
+  ],
+};
+
+/** What each topic's mapper reads (the Rest* types in wire.ts), and nothing else. */
+const WEBHOOK_SHAPES: Record<WebhookTopic, Shape> = {
+  "orders/create": ORDER,
+  "orders/updated": ORDER,
+  "orders/cancelled": ORDER,
+  "refunds/create": REFUND,
+  "products/update": PRODUCT,
+  "inventory_levels/update": {
+    inventory_item_id: true,
+    location_id: true,
+    available: true,
+    updated_at: true,
+    admin_graphql_api_id: true,
+  },
+  "inventory_items/update": { id: true, admin_graphql_api_id: true, sku: true, cost: true, updated_at: true },
+};
+
+function keep(value: unknown, shape: Shape): unknown {
+  if (shape === true || value === null || value === undefined) {
+    // A leaf is a scalar: an object where a scalar is expected is not copied.
+    return typeof value === "object" && value !== null ? undefined : value;
+  }
+  if (Array.isArray(shape)) {
+    return Array.isArray(value) ? value.map((item) => keep(item, shape[0] as Shape)) : undefined;
+  }
+  if (typeof value !== "object" || Array.isArray(value)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(shape as Record<string, Shape>)) {
+    if (key in (value as object)) {
+      const kept = keep((value as Record<string, unknown>)[key], inner);
+      if (kept !== undefined) out[key] = kept;
+    }
+  }
+  return out;
+}
+
+/**
+ * The part of a webhook payload its topic's mapper needs: an explicit allow-list, so that
+ * customers, emails, phones, addresses, notes, browser and payment details never reach the
+ * queue store. An unknown topic keeps nothing (null).
+ */
+export function minimizeWebhookPayload(topic: string, payload: unknown): unknown {
+  const shape = WEBHOOK_SHAPES[topic as WebhookTopic];
+  return shape ? keep(payload, shape) : null;
+}

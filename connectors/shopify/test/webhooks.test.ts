@@ -15,6 +15,7 @@ import {
   mapOrderWebhook,
   mapProductWebhook,
   mapRefundWebhook,
+  minimizeWebhookPayload,
   parseWebhookHeaders,
   verifyWebhookHmac,
 } from "../src/webhooks.ts";
@@ -212,5 +213,52 @@ describe("webhook signatures", () => {
     expect(verifyWebhookHmac(body, undefined, sim.apiSecret)).toBe(false);
     expect(verifyWebhookHmac(body, "", sim.apiSecret)).toBe(false);
     expect(parseWebhookHeaders(new Headers({ "x-shopify-topic": "orders/create" }))).toBeNull();
+  });
+});
+
+describe("webhook payload minimisation", () => {
+  const buyer = {
+    email: "buyer@example.com",
+    phone: "+15555550100",
+    note: "leave at the back door",
+    customer: { id: 1, email: "buyer@example.com", first_name: "Ada", last_name: "Lovelace" },
+    billing_address: { name: "Ada Lovelace", address1: "1 Main St", city: "Toronto", zip: "M5V" },
+    shipping_address: { name: "Ada Lovelace", address1: "1 Main St", city: "Toronto", zip: "M5V" },
+    browser_ip: "203.0.113.5",
+    client_details: { browser_ip: "203.0.113.5", user_agent: "x" },
+    payment_details: { credit_card_number: "•••• 4242" },
+  };
+
+  it("keeps exactly what the mappers read: the same records, no buyer data", () => {
+    for (const expected of orders.slice(0, 40)) {
+      const full = { ...sim.orderWebhookPayload(expected.externalId), ...buyer } as RestOrder & typeof buyer;
+      full.line_items = full.line_items.map((item) => ({ ...item, properties: [{ name: "gift to", value: "Ada" }] }));
+      const minimal = minimizeWebhookPayload("orders/updated", full);
+      expect(mapOrderWebhook(minimal as RestOrder)).toEqual(expected);
+      const text = JSON.stringify(minimal);
+      for (const secret of ["buyer@example.com", "Lovelace", "Main St", "203.0.113.5", "4242", "back door", "gift to"]) {
+        expect(text).not.toContain(secret);
+      }
+    }
+    const cost = sim.expectedCosts()[0]!;
+    const same = <T>(topic: string, payload: T, map: (payload: T) => unknown) =>
+      expect(map(minimizeWebhookPayload(topic, { ...payload, ...buyer }) as T)).toEqual(map(payload));
+    same("products/update", sim.productWebhookPayload(cost.productId), (payload) =>
+      mapProductWebhook(payload, { currency: "USD" }),
+    );
+    same("inventory_items/update", sim.inventoryItemWebhookPayload(cost.inventoryItemId!), (payload) =>
+      mapInventoryItemWebhook(payload, { currency: "USD" }),
+    );
+    same("inventory_levels/update", sim.inventoryLevelWebhookPayload(cost.inventoryItemId!), (payload) =>
+      mapInventoryLevelWebhook(payload, { sku: cost.sku }),
+    );
+    const refunded = orders.find((order) => order.refunds.length > 0)!;
+    same("refunds/create", sim.refundWebhookPayload(refunded.refunds[0]!.externalId), (payload) =>
+      mapRefundWebhook(payload, refunded.currency),
+    );
+  });
+
+  it("keeps nothing of an unknown topic", () => {
+    expect(minimizeWebhookPayload("customers/create", buyer)).toBeNull();
   });
 });
