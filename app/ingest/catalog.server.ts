@@ -9,12 +9,18 @@ import { ingestPool } from "#app/ingest/pool.server.ts";
  */
 export type CatalogEntry = Omit<ShopifyVariantCost, "updatedAt" | "inventoryItemId"> & {
   inventoryItemId?: string | null;
+  /** The channel's time of these facts (the variant's updatedAt); older than the stored ones, they are ignored. */
+  updatedAt?: string | null;
 };
 
 export interface UpsertCatalogOptions {
   /** Entries whose cost is unknown (webhooks without one) keep the stored cost. */
   keepStoredCost?: boolean;
 }
+
+/** The incoming catalog facts are at least as new as the stored ones (or either has no time). */
+const NEWER = `("Product"."catalogUpdatedAt" is null or excluded."catalogUpdatedAt" is null
+  or "Product"."catalogUpdatedAt" <= excluded."catalogUpdatedAt")`;
 
 /**
  * Upserts master products by SKU and returns the SKUs whose unit cost changed (their COGS
@@ -36,22 +42,33 @@ export async function upsertCatalog(
     const changed = await client.query<{ sku: string }>(
       `with input as (
          select * from unnest($2::text[], $3::text[], $4::numeric[], $5::text[], $6::text[], $7::text[], $8::text[],
-             $9::text[]) as t(sku, title, unit_cost, currency, product_id, variant_id, barcode, inventory_item_id)
+             $9::text[], $11::text[]) as t(sku, title, unit_cost, currency, product_id, variant_id, barcode,
+             inventory_item_id, updated_at)
        ), before as (
          select p.sku, p."unitCost" from "Product" p join input i on p."shopId" = $1 and p.sku = i.sku
        ), upserted as (
          insert into "Product" (id, "shopId", sku, title, "unitCost", "costCurrency", "shopifyProductId",
-             "shopifyVariantId", barcode, "shopifyInventoryItemId", "createdAt", "updatedAt")
+             "shopifyVariantId", barcode, "shopifyInventoryItemId", "catalogUpdatedAt", "costUpdatedAt",
+             "createdAt", "updatedAt")
          select gen_random_uuid()::text, $1, sku, title, unit_cost, currency, product_id, variant_id, barcode,
-           inventory_item_id, now(), now()
+           inventory_item_id, updated_at::timestamptz at time zone 'UTC',
+           case when $10 and unit_cost is null then null else now() at time zone 'UTC' end, now(), now()
          from input
-         on conflict ("shopId", sku) do update set title = excluded.title,
+         on conflict ("shopId", sku) do update set
+           -- Newest wins for the catalog facts: an older products/update (or page) leaves them.
+           title = case when ${NEWER} then excluded.title else "Product".title end,
+           -- A cost read by a sync is current when read; a kept (unknown) cost stays as it is.
            "unitCost" = case when $10 and excluded."unitCost" is null then "Product"."unitCost" else excluded."unitCost" end,
            "costCurrency" = case when $10 and excluded."unitCost" is null then "Product"."costCurrency"
                             else excluded."costCurrency" end,
-           "shopifyProductId" = excluded."shopifyProductId", "shopifyVariantId" = excluded."shopifyVariantId",
-           barcode = excluded.barcode,
+           "costUpdatedAt" = case when $10 and excluded."unitCost" is null then "Product"."costUpdatedAt"
+                            else excluded."costUpdatedAt" end,
+           "shopifyProductId" = case when ${NEWER} then excluded."shopifyProductId" else "Product"."shopifyProductId" end,
+           "shopifyVariantId" = case when ${NEWER} then excluded."shopifyVariantId" else "Product"."shopifyVariantId" end,
+           barcode = case when ${NEWER} then excluded.barcode else "Product".barcode end,
            "shopifyInventoryItemId" = coalesce(excluded."shopifyInventoryItemId", "Product"."shopifyInventoryItemId"),
+           "catalogUpdatedAt" = case when ${NEWER} then coalesce(excluded."catalogUpdatedAt", "Product"."catalogUpdatedAt")
+                                else "Product"."catalogUpdatedAt" end,
            "updatedAt" = now()
          returning sku, "unitCost"
        )
@@ -68,6 +85,7 @@ export async function upsertCatalog(
         rows.map((row) => row.barcode),
         rows.map((row) => row.inventoryItemId ?? null),
         options.keepStoredCost ?? false,
+        rows.map((row) => row.updatedAt ?? null),
       ],
     );
     const skus = rows.map((row) => row.sku);

@@ -237,7 +237,9 @@ export async function writeListings(
      on conflict ("connectionId", "externalId") do update set
         sku = excluded.sku, "productId" = excluded."productId", title = excluded.title, price = excluded.price,
         currency = excluded.currency, status = excluded.status, "rawStatus" = excluded."rawStatus",
-        active = excluded.active, "updatedAt" = excluded."updatedAt"`,
+        active = excluded.active, "updatedAt" = excluded."updatedAt"
+     -- Newest wins: an older delivery (a webhook retried late, a page read before it) changes nothing.
+     where "ChannelListing"."updatedAt" <= excluded."updatedAt"`,
     [
       scope.shopId,
       scope.connectionId,

@@ -84,19 +84,27 @@ export async function applyShopifyWebhook(data: JobPayloads["webhooks"]) {
       await sink.applyRecords("listings", records.listings);
       await upsertCatalog(
         shop.id,
-        records.catalog.map((entry) => ({ ...entry, unitCost: null, currency: null })),
+        records.catalog.map((entry) => ({ ...entry, unitCost: null, currency: null, updatedAt: entry.updatedAt })),
         { keepStoredCost: true },
       );
       break;
     }
     case "inventory_items/update": {
       const update = mapInventoryItemWebhook(data.payload as RestInventoryItem, { currency: shop.currency });
+      // Newest wins: a cost older than the stored one (a late retry, a sync that read a newer
+      // cost) changes nothing.
+      const costTime = new Date(update.updatedAt);
       const changed = await prisma.product.updateMany({
         where: {
           shopId: shop.id,
           OR: [{ shopifyInventoryItemId: update.inventoryItemId }, ...(update.sku ? [{ sku: update.sku }] : [])],
+          AND: [{ OR: [{ costUpdatedAt: null }, { costUpdatedAt: { lte: costTime } }] }],
         },
-        data: { unitCost: update.unitCost, costCurrency: update.unitCost === null ? null : update.currency },
+        data: {
+          unitCost: update.unitCost,
+          costCurrency: update.unitCost === null ? null : update.currency,
+          costUpdatedAt: costTime,
+        },
       });
       if (changed.count > 0 && update.sku) await markRollupsStale(shop.id, { skus: [update.sku] });
       break;

@@ -161,4 +161,32 @@ describe("Shopify data webhooks", () => {
     expect(stored.available).toBe(level.available);
     expect(legacyId(stored.locationId)).toBe(String(level.location_id));
   });
+
+  it("ignores an older products/update or inventory_items/update applied after a newer one", async () => {
+    const shop = await seedShop();
+    const variantCost = simulator.expectedCosts()[0]!;
+    const data = (topic: string, payload: unknown) => ({ shopId: shop.id, topic, webhookId: topic, payload });
+    const later = (time: string) => new Date(new Date(time).getTime() + 3_600_000).toISOString();
+
+    const older = simulator.productWebhookPayload(variantCost.productId);
+    const newer = {
+      ...older,
+      title: "Renamed product",
+      updated_at: later(older.updated_at),
+      variants: older.variants.map((variant) => ({ ...variant, price: "123.45", updated_at: later(variant.updated_at) })),
+    };
+    await applyShopifyWebhook(data("products/update", newer));
+    await applyShopifyWebhook(data("products/update", older));
+    const product = await prisma.product.findFirstOrThrow({ where: { shopId: shop.id, sku: variantCost.sku } });
+    expect(product.title).toContain("Renamed product");
+    const listings = await prisma.channelListing.findMany({ where: { shopId: shop.id, sku: variantCost.sku } });
+    expect(listings.length).toBeGreaterThan(0);
+    expect(listings.map((listing) => listing.price?.toFixed(2))).toEqual(listings.map(() => "123.45"));
+
+    const item = simulator.inventoryItemWebhookPayload(variantCost.inventoryItemId!);
+    await applyShopifyWebhook(data("inventory_items/update", { ...item, cost: "9.99", updated_at: later(item.updated_at) }));
+    await applyShopifyWebhook(data("inventory_items/update", { ...item, cost: "1.00" }));
+    const costed = await prisma.product.findFirstOrThrow({ where: { id: product.id } });
+    expect(costed.unitCost?.toFixed(2)).toBe("9.99");
+  });
 });
