@@ -48,6 +48,7 @@ export async function recordInstallation(session: Session, admin: AdminGraphql):
   await rollupsFollowSettings(before, shop);
   await audit(shop.id, "system", "shop.installed");
   await connectOwnChannel(shop, session);
+  await rescheduleChannelConnections(shop);
   const { scheduleShopEngine } = await import("#app/jobs/engine-jobs.server.ts");
   await scheduleShopEngine(shop);
   return shop;
@@ -78,6 +79,21 @@ async function connectOwnChannel(shop: Shop, session: Session): Promise<void> {
     update: data,
   });
   await scheduleConnection(connection, adapterFor("shopify"));
+}
+
+/**
+ * app/uninstalled removed every schedule of the shop: on reinstall, the shop's other active
+ * channels (Amazon, Best Buy...) are scheduled again, like its own channel above.
+ */
+async function rescheduleChannelConnections(shop: Shop): Promise<void> {
+  const [{ adapterFor }, { scheduleConnection }] = await Promise.all([
+    import("#app/services/connectors.server.ts"),
+    import("#app/jobs/sync-jobs.server.ts"),
+  ]);
+  const connections = await prisma.channelConnection.findMany({
+    where: { shopId: shop.id, status: "active", channel: { not: "shopify" } },
+  });
+  for (const connection of connections) await scheduleConnection(connection, adapterFor(connection.channel));
 }
 
 /**

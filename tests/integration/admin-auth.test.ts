@@ -138,4 +138,45 @@ describe("installation", () => {
     expect(credentials).toEqual({ accessToken: session.accessToken });
     await closeQueues();
   });
+
+  it("schedules every active channel of a reinstalled shop again, not only Shopify", async () => {
+    const { recordInstallation, markUninstalled } = await import("#app/services/shops.server.ts");
+    const { adapterFor } = await import("#app/services/connectors.server.ts");
+    const { getQueue, closeQueues } = await import("#app/jobs/queues.server.ts");
+    const session = await storeOfflineSession(TEST_SHOP);
+    const admin = {
+      graphql: async () =>
+        Response.json({ data: { shop: { name: "Test shop", ianaTimezone: "UTC", currencyCode: "USD" } } }),
+    };
+    const shop = await recordInstallation(session, admin);
+    const channel = (name: "amazon" | "bestbuy", status: "active" | "paused") =>
+      prisma.channelConnection.create({
+        data: {
+          shopId: shop.id,
+          channel: name,
+          accountId: `${name}-1`,
+          displayName: name,
+          config: {},
+          credentials: Buffer.from("x"),
+          credentialsKeyId: "k",
+          status,
+        },
+      });
+    const amazon = await channel("amazon", "active");
+    const bestbuy = await channel("bestbuy", "paused");
+    const sync = getQueue("sync");
+    const ids = async () => (await sync.getJobSchedulers(0, -1)).map((scheduler) => scheduler.id ?? scheduler.key);
+
+    await markUninstalled(TEST_SHOP);
+    expect(await ids()).toEqual([]);
+    await recordInstallation(await storeOfflineSession(TEST_SHOP), admin);
+
+    const scheduled = await ids();
+    const streams = (name: "shopify" | "amazon") => adapterFor(name).connector.supportedStreams.length;
+    expect(scheduled).toHaveLength(streams("shopify") + streams("amazon"));
+    expect(scheduled.filter((id) => id.includes(amazon.id))).toHaveLength(streams("amazon"));
+    // A paused channel stays unscheduled.
+    expect(scheduled.filter((id) => id.includes(bestbuy.id))).toEqual([]);
+    await closeQueues();
+  });
 });
