@@ -12,6 +12,7 @@ import prisma from "#app/db.server.ts";
 import type { FeeRefunds } from "#app/ingest/writers.server.ts";
 import { encryptJson } from "#app/services/crypto.server.ts";
 import { markRollupsStale } from "#app/services/rollups.server.ts";
+import { withNetworkPolicy } from "#app/services/network-policy.server.ts";
 import { audit } from "#app/services/shops.server.ts";
 
 /** How the app reads one channel's settings file: which part is secret, which account it is. */
@@ -82,7 +83,7 @@ export async function connectChannel(
     config,
     credentials,
     clock: options.clock,
-    httpOverrides: options.httpOverrides,
+    httpOverrides: withNetworkPolicy(options.httpOverrides),
   });
   if (!check.ok) {
     throw new ConnectionError(`${connector.displayName} refused the connection: ${check.message}`);

@@ -14,6 +14,7 @@ import { ingestPool } from "#app/ingest/pool.server.ts";
 import { PostgresRecordSink } from "#app/ingest/sink.server.ts";
 import type { ChannelAdapter } from "#app/services/connections.server.ts";
 import { decryptJson } from "#app/services/crypto.server.ts";
+import { withNetworkPolicy } from "#app/services/network-policy.server.ts";
 import { refreshRollups } from "#app/services/rollups.server.ts";
 
 export type SyncMode = "incremental" | "full";
@@ -156,7 +157,7 @@ async function runLocked(
       credentials,
       signal: options.signal,
       clock: options.clock,
-      httpOverrides: options.httpOverrides,
+      httpOverrides: withNetworkPolicy(options.httpOverrides),
       startDate: backfillStart(config, now, options.defaultBackfillMonths ?? 24),
     });
   } catch (error) {
@@ -175,7 +176,7 @@ async function runLocked(
       credentials,
       signal: options.signal,
       clock: options.clock,
-      httpOverrides: options.httpOverrides,
+      httpOverrides: withNetworkPolicy(options.httpOverrides),
     });
   }
   // Every order this run wrote (and any a crashed run left pending) gets its rollups now.

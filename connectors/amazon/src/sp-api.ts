@@ -124,6 +124,20 @@ export function encodeQuery(query: Record<string, unknown> | undefined): Record<
   return out;
 }
 
+/** SP-API's documented regional endpoints (production and sandbox). */
+export const SP_API_HOSTS = [
+  "sellingpartnerapi-na.amazon.com",
+  "sellingpartnerapi-eu.amazon.com",
+  "sellingpartnerapi-fe.amazon.com",
+  "sandbox.sellingpartnerapi-na.amazon.com",
+  "sandbox.sellingpartnerapi-eu.amazon.com",
+  "sandbox.sellingpartnerapi-fe.amazon.com",
+] as const;
+/** Login with Amazon's token endpoint. */
+export const LWA_HOSTS = ["api.amazon.com"] as const;
+/** A report document larger than this once gunzipped is refused (a decompression bomb). */
+export const MAX_REPORT_BYTES = 1024 * 1024 * 1024;
+
 export class SpApi {
   readonly #ctx: ConnectorContext;
   readonly #settings: SpApiSettings;
@@ -140,6 +154,7 @@ export class SpApi {
     const rateLimits = { ...AMAZON_RATE_LIMITS, ...CLIENT_ONLY_RATE_LIMITS };
     this.#api = ctx.http({
       baseUrl: settings.endpoint ?? SP_API_ENDPOINTS[settings.region],
+      allowedHosts: SP_API_HOSTS,
       rateLimits,
       timeoutMs: TIMEOUT_MS,
       maxRetries: MAX_RETRIES,
@@ -147,6 +162,7 @@ export class SpApi {
     });
     this.#lwa = ctx.http({
       baseUrl: settings.tokenEndpoint ?? LWA_TOKEN_ENDPOINT,
+      allowedHosts: LWA_HOSTS,
       rateLimits,
       timeoutMs: TIMEOUT_MS,
       maxRetries: MAX_RETRIES,
@@ -282,7 +298,8 @@ export class SpApi {
         const bytes = Buffer.from(await response.arrayBuffer());
         if (response.ok) {
           try {
-            const content = compressionAlgorithm === "GZIP" ? gunzipSync(bytes) : bytes;
+            const content =
+              compressionAlgorithm === "GZIP" ? gunzipSync(bytes, { maxOutputLength: MAX_REPORT_BYTES }) : bytes;
             // Counted after decompression, like the toolkit's other responses.
             stats.bytes += content.byteLength;
             return content.toString("utf8");

@@ -72,6 +72,13 @@ export interface TransactionLogParams {
   page_token?: string;
 }
 
+/**
+ * Mirakl's hosted instances (*.mirakl.net) and Best Buy's own instance hosts: Canada's is
+ * marketplace.bestbuy.ca (docs/channel-bestbuy.md); the US URL is not public, so Best Buy's
+ * domains are allowed for it. Any other host needs the app's network policy (extraHosts).
+ */
+export const MIRAKL_HOSTS = ["*.mirakl.net", "marketplace.bestbuy.ca", "*.bestbuy.ca", "*.bestbuy.com"] as const;
+
 const HTML_HINT =
   "Best Buy answered with an HTML page instead of JSON: check that baseUrl is the Mirakl API host " +
   "(e.g. https://marketplace.bestbuy.ca, not the storefront) and that this server's IP is allow-listed by Best Buy";
@@ -97,6 +104,7 @@ export class MiraklClient {
   ): MiraklClient {
     const common = {
       baseUrl: connection.baseUrl,
+      allowedHosts: MIRAKL_HOSTS,
       rateLimits: MIRAKL_RATE_LIMITS,
       timeoutMs: overrides.timeoutMs ?? 60_000,
       maxRetries: 5,

@@ -91,6 +91,11 @@ export class ConnectorHttpError extends Error {
     this.retryAfterMs = details.retryAfterMs ?? null;
   }
 
+  /** The same error with a more specific message (details unchanged). */
+  withMessage(message: string): ConnectorHttpError {
+    return new ConnectorHttpError(this.toJSON(), `${this.operation}: ${message}`, { cause: this.cause });
+  }
+
   /** Serializable view for logs and job results; already redacted. */
   toJSON(): ConnectorHttpErrorDetails & { name: string; message: string } {
     return {

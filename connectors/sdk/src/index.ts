@@ -36,10 +36,14 @@ export {
 } from "./connector.ts";
 export {
   CallBudget,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  hostMatches,
   HttpClient,
   HttpStats,
+  isLoopbackHost,
   parseRetryAfter,
   type BackoffPolicy,
+  type NetworkPolicy,
   type HttpClientOptions,
   type HttpRequest,
   type HttpResponse,

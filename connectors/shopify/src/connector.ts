@@ -124,11 +124,16 @@ export const startCheckpoint = (since: string): ShopifyCheckpoint => ({
   bulk: null,
 });
 
+/** Shopify's Admin API is served on the shop's own domain. */
+export const SHOPIFY_HOSTS = ["*.myshopify.com"] as const;
+
 /** The clients of one run: GraphQL (with the access token) and bulk result ranges (signed URLs, no token). */
 export function shopifyApi(ctx: ShopifyContext) {
   const baseUrl = ctx.config.adminApiBaseUrl ?? `https://${ctx.config.shopDomain}`;
   const http = ctx.http({
     baseUrl,
+    // Shop domains only; an adminApiBaseUrl (simulator) is a loopback host, allowed by the app's policy.
+    allowedHosts: SHOPIFY_HOSTS,
     rateLimits: SHOPIFY_RATE_LIMITS,
     headers: { "x-shopify-access-token": ctx.credentials.accessToken },
     timeoutMs: 30_000,

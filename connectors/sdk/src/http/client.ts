@@ -16,8 +16,28 @@ export interface BackoffPolicy {
   maxMs: number;
 }
 
+/**
+ * Which hosts a connector's requests may reach, decided by the host application (the SDK
+ * never reads the environment). Without one, loopback hosts (simulators) are allowed.
+ */
+export interface NetworkPolicy {
+  /** Loopback hosts (127.0.0.0/8, ::1, localhost): simulators and local sandboxes. */
+  allowLoopback: boolean;
+  /** Hosts allowed beyond the connector's documented ones ("sandbox.example.com", "*.example.com"). */
+  extraHosts?: readonly string[];
+}
+
 export interface HttpClientOptions {
   baseUrl: string;
+  /**
+   * The channel's documented hosts ("api.amazon.com", "*.mirakl.net"): a request (a next-page
+   * link or a redirect too) to any other host fails, loopback aside when the policy allows it.
+   */
+  allowedHosts?: readonly string[];
+  /** Set by the host application (HttpOverrides), never by a connector. */
+  network?: NetworkPolicy;
+  /** A response body (after decompression) larger than this fails the call. */
+  maxResponseBytes?: number;
   /** Documented limits per operation name; calls to an unlisted operation use `defaultRateLimit`. */
   rateLimits?: Record<string, RateLimit>;
   defaultRateLimit?: RateLimit;
@@ -150,14 +170,37 @@ const DEFAULTS = {
 } as const;
 
 const MAX_ERROR_BODY = 4_096;
+/** Default cap of one response body, decompressed (gzip bombs included). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+const MAX_REDIRECTS = 5;
+const DEFAULT_NETWORK: NetworkPolicy = { allowLoopback: true };
+
+/** Whether a host is a loopback address or name. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** Whether `hostname` matches one of `patterns`: exact names, or "*.domain" for its subdomains. */
+export function hostMatches(hostname: string, patterns: readonly string[]): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, "");
+  return patterns.some((raw) => {
+    const pattern = raw.toLowerCase();
+    return pattern.startsWith("*.") ? host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1 : host === pattern;
+  });
+}
 
 export class HttpClient {
   readonly stats: HttpStats;
   readonly budget: CallBudget;
-  readonly #options: Required<Omit<HttpClientOptions, "headers" | "rateLimits" | "secrets">> & {
+  readonly #options: Required<
+    Omit<HttpClientOptions, "headers" | "rateLimits" | "secrets" | "allowedHosts" | "network">
+  > & {
     headers: Record<string, string>;
     rateLimits: Record<string, RateLimit>;
     secrets: readonly string[];
+    allowedHosts: readonly string[] | null;
+    network: NetworkPolicy;
   };
   readonly #clock: Clock;
   readonly #signal: AbortSignal | undefined;
@@ -175,6 +218,9 @@ export class HttpClient {
       backoff: options.backoff ?? DEFAULTS.backoff,
       maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs,
       secrets: options.secrets ?? [],
+      allowedHosts: options.allowedHosts ?? null,
+      network: options.network ?? DEFAULT_NETWORK,
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     };
     for (const [operation, limit] of Object.entries(this.#options.rateLimits)) assertRateLimit(limit, operation);
     assertRateLimit(this.#options.defaultRateLimit, "defaultRateLimit");
@@ -216,6 +262,9 @@ export class HttpClient {
         cause === undefined ? undefined : { cause },
       );
     };
+
+    const refused = this.#refusedHost(url);
+    if (refused) throw fail("client", 0, {}, undefined).withMessage(refused);
 
     for (let attempt = 1; ; attempt += 1) {
       this.stats.rateLimitWaitMs += await bucket.take(this.#signal);
@@ -263,6 +312,13 @@ export class HttpClient {
         throw fail(status >= 500 ? "server" : "client", attempt, { status, body });
       }
 
+      if (outcome.type === "refused") throw fail("client", attempt, { status: outcome.status }).withMessage(outcome.message);
+      if (outcome.type === "too_large") {
+        this.stats.bytes += outcome.bytes;
+        throw fail("invalid_response", attempt, { status: outcome.status }).withMessage(
+          `${request.operation}: the response is larger than ${this.#options.maxResponseBytes} bytes (decompressed); refused`,
+        );
+      }
       if (outcome.type === "timeout") this.stats.timeouts += 1;
       if (!canRetry) throw fail(outcome.type, attempt, {}, outcome.error);
       this.#countRetry(operationStats);
@@ -277,10 +333,12 @@ export class HttpClient {
   ): Promise<
     | { type: "response"; response: Response; text: string; bytes: number }
     | { type: "timeout" | "network"; error: unknown }
+    | { type: "refused"; status: number; message: string }
+    | { type: "too_large"; status: number; bytes: number }
   > {
     const timeout = AbortSignal.timeout(this.#options.timeoutMs);
     const signal = this.#signal ? AbortSignal.any([this.#signal, timeout]) : timeout;
-    const headers: Record<string, string> = {
+    let headers: Record<string, string> = {
       accept: "application/json",
       ...this.#options.headers,
       ...request.headers,
@@ -290,15 +348,61 @@ export class HttpClient {
       body = typeof request.body === "string" ? request.body : JSON.stringify(request.body);
       headers["content-type"] ??= "application/json";
     }
+    const origin = new URL(url).origin;
+    let target = url;
+    let currentMethod = method;
     try {
-      const response = await fetch(url, { method, headers, body, signal });
-      const buffer = Buffer.from(await response.arrayBuffer());
-      return { type: "response", response, text: buffer.toString("utf8"), bytes: buffer.byteLength };
+      for (let redirects = 0; ; redirects += 1) {
+        // Redirects are followed here, not by fetch: credentials never go to another origin.
+        const response = await fetch(target, { method: currentMethod, headers, body, signal, redirect: "manual" });
+        const location = response.headers.get("location");
+        if (response.status >= 300 && response.status < 400 && location) {
+          await response.body?.cancel().catch(() => undefined);
+          const next = new URL(location, target);
+          const refused = this.#refusedHost(next.toString());
+          if (refused) return { type: "refused", status: response.status, message: `redirect refused: ${refused}` };
+          if (redirects >= MAX_REDIRECTS) {
+            return { type: "refused", status: response.status, message: `more than ${MAX_REDIRECTS} redirects` };
+          }
+          if (next.origin !== origin) {
+            // Another origin gets no credentials: only the content negotiation headers.
+            headers = Object.fromEntries(
+              Object.entries(headers).filter(([name]) => ["accept", "content-type", "user-agent"].includes(name.toLowerCase())),
+            );
+          }
+          if (response.status === 303 || ((response.status === 301 || response.status === 302) && currentMethod !== "GET")) {
+            currentMethod = "GET";
+            body = undefined;
+          }
+          target = next.toString();
+          continue;
+        }
+        const read = await readCapped(response, this.#options.maxResponseBytes);
+        if (read.tooLarge) return { type: "too_large", status: response.status, bytes: read.bytes };
+        const buffer = read.buffer;
+        return { type: "response", response, text: buffer.toString("utf8"), bytes: buffer.byteLength };
+      }
     } catch (error) {
       if (this.#signal?.aborted) throw this.#signal.reason;
       if (timeout.aborted) return { type: "timeout", error };
       return { type: "network", error };
     }
+  }
+
+  /** Why a URL may not be requested (its host is not the channel's), or null when it may. */
+  #refusedHost(url: string): string | null {
+    const parsed = new URL(url);
+    const { network, allowedHosts } = this.#options;
+    if (isLoopbackHost(parsed.hostname)) {
+      return network.allowLoopback
+        ? null
+        : `${parsed.host} is a loopback host; simulators are not allowed here (the app allows them outside production, or with CROSSCHANNEL_ALLOW_SIMULATOR_HOSTS=1)`;
+    }
+    if (allowedHosts === null) return null;
+    if (hostMatches(parsed.hostname, [...allowedHosts, ...(network.extraHosts ?? [])])) {
+      return parsed.protocol === "https:" ? null : `${parsed.host}: only https:// is allowed (credentials travel with requests)`;
+    }
+    return `${parsed.host} is not one of the channel's documented hosts (${allowedHosts.join(", ")})`;
   }
 
   #countRetry(operationStats: OperationStats): void {
@@ -341,6 +445,34 @@ export class HttpClient {
     const redacted = redactText(text, this.#options.secrets);
     return redacted.length > MAX_ERROR_BODY ? `${redacted.slice(0, MAX_ERROR_BODY)}…[truncated]` : redacted;
   }
+}
+
+/** Reads a body up to `max` bytes (after fetch's decompression); beyond that the stream is cancelled. */
+async function readCapped(
+  response: Response,
+  max: number,
+): Promise<{ tooLarge: false; buffer: Buffer } | { tooLarge: true; bytes: number }> {
+  const declared = Number(response.headers.get("content-length") ?? NaN);
+  const encoded = (response.headers.get("content-encoding") ?? "identity") !== "identity";
+  if (!encoded && Number.isFinite(declared) && declared > max) {
+    await response.body?.cancel().catch(() => undefined);
+    return { tooLarge: true, bytes: 0 };
+  }
+  if (!response.body) return { tooLarge: false, buffer: Buffer.alloc(0) };
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > max) {
+      await reader.cancel().catch(() => undefined);
+      return { tooLarge: true, bytes };
+    }
+    chunks.push(value);
+  }
+  return { tooLarge: false, buffer: Buffer.concat(chunks) };
 }
 
 function parseBody<T>(response: Response, text: string): T {

@@ -28,7 +28,7 @@ import { primaryKeyOf, type QuarantinedRecord, type RecordSink, type StreamKey }
 
 /** HTTP settings the host may impose on every client a connector creates (tests shorten timeouts). */
 export type HttpOverrides = Partial<
-  Pick<HttpClientOptions, "timeoutMs" | "maxRetries" | "backoff" | "maxRetryAfterMs">
+  Pick<HttpClientOptions, "timeoutMs" | "maxRetries" | "backoff" | "maxRetryAfterMs" | "network" | "maxResponseBytes">
 >;
 
 export interface RunContextOptions {
