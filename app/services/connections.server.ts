@@ -10,7 +10,7 @@ import type { Channel, ChannelConnection, Prisma, Shop } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
 import type { FeeRefunds } from "#app/ingest/writers.server.ts";
-import { encryptJson } from "#app/services/crypto.server.ts";
+import { sealCredentials } from "#app/services/crypto.server.ts";
 import { markRollupsStale } from "#app/services/rollups.server.ts";
 import { withNetworkPolicy } from "#app/services/network-policy.server.ts";
 import { audit } from "#app/services/shops.server.ts";
@@ -88,8 +88,8 @@ export async function connectChannel(
   if (!check.ok) {
     throw new ConnectionError(`${connector.displayName} refused the connection: ${check.message}`);
   }
-  const sealed = encryptJson(credentials);
   const accountId = adapter.accountId(config);
+  const sealed = sealCredentials({ shopId: shop.id, channel: adapter.channel, accountId }, credentials);
   const data = {
     displayName: adapter.displayName(config),
     config: config as Prisma.InputJsonObject,

@@ -34,4 +34,15 @@ describe("credentials encryption", () => {
   it("explains a key of the wrong size", () => {
     expect(() => parseKey(Buffer.from("short").toString("base64"))).toThrow("must be 32 random bytes in base64");
   });
+
+  it("binds a ciphertext to its connection, and still reads rows written before binding", () => {
+    const binding = { shopId: "shop-1", channel: "amazon", accountId: "A1" };
+    const { ciphertext, keyId } = encryptJson(secret, key, binding);
+    expect(decryptJson(ciphertext, keyId, [key], binding)).toEqual(secret);
+    expect(() => decryptJson(ciphertext, keyId, [key], { ...binding, shopId: "shop-2" })).toThrow();
+    expect(() => decryptJson(ciphertext, keyId, [key], { ...binding, accountId: "A2" })).toThrow();
+    expect(() => decryptJson(ciphertext, keyId, [key])).toThrow("bound to a connection");
+    const legacy = encryptJson(secret, key);
+    expect(decryptJson(legacy.ciphertext, legacy.keyId, [key], binding)).toEqual(secret);
+  });
 });

@@ -6,9 +6,14 @@ import { dirname, resolve } from "node:path";
  * Channel credentials are encrypted at rest with AES-256-GCM. The key comes from
  * CREDENTIALS_ENCRYPTION_KEY (32 bytes, base64); outside production a per-checkout key is
  * generated under .data/ so the demo and local use need no setup. Ciphertexts carry the id
- * of their key, so a key can be rotated while old rows stay readable.
+ * of their key, so a key can be rotated while old rows stay readable (and
+ * reencryptCredentials moves them to the current key). A ciphertext is bound to its
+ * connection: copied into another shop's or account's row, it does not decrypt.
  */
-const VERSION = 1;
+/** Version 1: no associated data (rows written before ciphertexts were bound; still read). */
+const LEGACY_VERSION = 1;
+/** Version 2: bound to its connection (shop, channel, account) as AES-GCM associated data. */
+const VERSION = 2;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -57,14 +62,36 @@ function loadKeys(env: NodeJS.ProcessEnv = process.env): EncryptionKey[] {
 let cached: EncryptionKey[] | undefined;
 const keys = () => (cached ??= loadKeys());
 
-export function encryptJson(value: unknown, key: EncryptionKey = keys()[0]!): { ciphertext: Buffer; keyId: string } {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv("aes-256-gcm", key.key, iv);
-  const body = Buffer.concat([cipher.update(JSON.stringify(value), "utf8"), cipher.final()]);
-  return { ciphertext: Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]), keyId: key.id };
+/** What a ciphertext is bound to: the connection's shop, channel and account. */
+export interface CredentialsBinding {
+  shopId: string;
+  channel: string;
+  accountId: string;
 }
 
-export function decryptJson<T = unknown>(ciphertext: Uint8Array, id: string, available: EncryptionKey[] = keys()): T {
+function associatedData(binding: CredentialsBinding): Buffer {
+  return Buffer.from(JSON.stringify(["crosschannel-credentials", binding.shopId, binding.channel, binding.accountId]));
+}
+
+export function encryptJson(
+  value: unknown,
+  key: EncryptionKey = keys()[0]!,
+  binding?: CredentialsBinding,
+): { ciphertext: Buffer; keyId: string } {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", key.key, iv);
+  if (binding) cipher.setAAD(associatedData(binding));
+  const body = Buffer.concat([cipher.update(JSON.stringify(value), "utf8"), cipher.final()]);
+  const version = binding ? VERSION : LEGACY_VERSION;
+  return { ciphertext: Buffer.concat([Buffer.from([version]), iv, cipher.getAuthTag(), body]), keyId: key.id };
+}
+
+export function decryptJson<T = unknown>(
+  ciphertext: Uint8Array,
+  id: string,
+  available: EncryptionKey[] = keys(),
+  binding?: CredentialsBinding,
+): T {
   const key = available.find((candidate) => candidate.id === id);
   if (!key) {
     throw new Error(
@@ -72,11 +99,39 @@ export function decryptJson<T = unknown>(ciphertext: Uint8Array, id: string, ava
     );
   }
   const data = Buffer.from(ciphertext);
-  if (data[0] !== VERSION) throw new Error("Unknown credentials ciphertext format.");
+  const version = data[0];
+  if (version !== VERSION && version !== LEGACY_VERSION) throw new Error("Unknown credentials ciphertext format.");
   const iv = data.subarray(1, 1 + IV_BYTES);
   const tag = data.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
   const decipher = createDecipheriv("aes-256-gcm", key.key, iv);
+  if (version === VERSION) {
+    if (!binding) throw new Error("These credentials are bound to a connection: decrypt them with its binding.");
+    decipher.setAAD(associatedData(binding));
+  }
   decipher.setAuthTag(tag);
   const plain = Buffer.concat([decipher.update(data.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]);
   return JSON.parse(plain.toString("utf8")) as T;
+}
+
+/** Encrypts a connection's credentials with the current key, bound to the connection. */
+export function sealCredentials(binding: CredentialsBinding, value: unknown) {
+  return encryptJson(value, keys()[0]!, binding);
+}
+
+/** Decrypts a connection's stored credentials (bound ones, or legacy unbound rows). */
+export function openCredentials<T = unknown>(
+  connection: CredentialsBinding & { credentials: Uint8Array; credentialsKeyId: string },
+  available: EncryptionKey[] = keys(),
+): T {
+  return decryptJson<T>(connection.credentials, connection.credentialsKeyId, available, connection);
+}
+
+/** The configured keys, the current one first (for the re-encrypt step). */
+export function configuredKeys(): EncryptionKey[] {
+  return keys();
+}
+
+/** Whether a stored ciphertext is bound to its connection (version 2). */
+export function isBound(ciphertext: Uint8Array): boolean {
+  return ciphertext[0] === VERSION;
 }

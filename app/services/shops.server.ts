@@ -59,12 +59,15 @@ export async function recordInstallation(session: Session, admin: AdminGraphql):
  * connection uses the offline session, and its streams are scheduled at once.
  */
 async function connectOwnChannel(shop: Shop, session: Session): Promise<void> {
-  const [{ encryptJson }, { adapterFor }, { scheduleConnection }] = await Promise.all([
+  const [{ sealCredentials }, { adapterFor }, { scheduleConnection }] = await Promise.all([
     import("#app/services/crypto.server.ts"),
     import("#app/services/connectors.server.ts"),
     import("#app/jobs/sync-jobs.server.ts"),
   ]);
-  const sealed = encryptJson({ accessToken: session.accessToken });
+  const sealed = sealCredentials(
+    { shopId: shop.id, channel: "shopify", accountId: shop.domain },
+    { accessToken: session.accessToken },
+  );
   const data = {
     displayName: `Shopify (${shop.domain})`,
     config: { shopDomain: shop.domain },

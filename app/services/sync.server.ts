@@ -13,7 +13,7 @@ import prisma from "#app/db.server.ts";
 import { ingestPool } from "#app/ingest/pool.server.ts";
 import { PostgresRecordSink } from "#app/ingest/sink.server.ts";
 import type { ChannelAdapter } from "#app/services/connections.server.ts";
-import { decryptJson } from "#app/services/crypto.server.ts";
+import { openCredentials } from "#app/services/crypto.server.ts";
 import { withNetworkPolicy } from "#app/services/network-policy.server.ts";
 import { refreshRollups } from "#app/services/rollups.server.ts";
 
@@ -67,7 +67,7 @@ export async function syncConnection(
   const { connector } = options;
   const streams = options.streams ?? connector.supportedStreams;
   const config = connector.parseConfig(connection.config);
-  const stored = decryptJson(connection.credentials, connection.credentialsKeyId);
+  const stored = openCredentials(connection);
   const credentials = connector.parseCredentials(
     options.credentialsFor ? await options.credentialsFor(connection, stored) : stored,
   );
