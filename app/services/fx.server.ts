@@ -8,7 +8,7 @@
 import { Prisma, type FxRate } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
-import { InputError, parseCurrency } from "#app/services/validation.server.ts";
+import { InputError, parseCurrency, parseDay as parseCalendarDay } from "#app/services/validation.server.ts";
 
 /** Decimals a stored rate keeps (FxRate.rate is numeric(20, 10)). */
 export const FX_RATE_DECIMALS = 10;
@@ -83,14 +83,9 @@ export function parseRate(value: string | undefined, where = "--rate"): string {
   return `${whole}.${fraction.padEnd(FX_RATE_DECIMALS, "0")}`;
 }
 
-/** A real calendar day "YYYY-MM-DD". */
+/** A real calendar day "YYYY-MM-DD" (shared with every service that takes days). */
 export function parseDay(value: string | undefined, where = "--day"): string {
-  const text = value?.trim() ?? "";
-  if (DAY_PATTERN.test(text)) {
-    const date = new Date(`${text}T00:00:00.000Z`);
-    if (!Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text) return text;
-  }
-  throw new InputError(where, `${where} must be a calendar day YYYY-MM-DD; got ${JSON.stringify(text)}.`);
+  return parseCalendarDay(value, where);
 }
 
 export interface ManualRateInput {
@@ -285,7 +280,10 @@ export function crossRates(days: readonly ReferenceDay[], bases: readonly string
       if (base === quote) continue;
       const basePerEuro = perEuro(day, base);
       if (basePerEuro === undefined) continue;
-      rates.push({ day: day.day, base, quote, rate: divideRates(quotePerEuro, basePerEuro) });
+      const rate = divideRates(quotePerEuro, basePerEuro);
+      // A rate that rounds to zero at 10 decimals would turn every amount into 0: not stored.
+      if (/^0\.0+$/.test(rate)) continue;
+      rates.push({ day: day.day, base, quote, rate });
     }
   }
   return rates;

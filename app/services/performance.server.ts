@@ -8,6 +8,7 @@ import {
   type ProductReport,
 } from "#app/analytics/index.ts";
 import prisma from "#app/db.server.ts";
+import { parseDayRange } from "#app/services/validation.server.ts";
 import { ingestPool } from "#app/ingest/pool.server.ts";
 
 /** z for the 80% two-sided interval: a forecast's 80% band gives its daily error σ. */
@@ -77,6 +78,8 @@ export async function productPerformance(
   period: { from: string; to: string },
   previous: { from: string; to: string },
 ): Promise<ProductReport> {
+  period = parseDayRange(period.from, period.to);
+  previous = parseDayRange(previous.from, previous.to);
   const rows = await ingestPool().query<{
     day: string;
     sku: string;

@@ -1,5 +1,6 @@
 import type pg from "pg";
 
+import { parseDayRange } from "#app/services/validation.server.ts";
 import { ingestPool } from "#app/ingest/pool.server.ts";
 
 export const MONEY_METRICS = [
@@ -98,6 +99,8 @@ export async function salesReport(
   from: string,
   to: string,
 ) {
+  // The CLI and the pages pass days as typed: impossible ones are refused with a message.
+  ({ from, to } = parseDayRange(from, to));
   const { buildSalesReport } = await import("#app/analytics/report.ts");
   const rows = await loadReportRows(shop.id, from, to);
   return buildSalesReport(

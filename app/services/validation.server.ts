@@ -50,3 +50,28 @@ export function parseCurrency(value: string | undefined, field = "--currency"): 
   }
   return code;
 }
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A real calendar day "YYYY-MM-DD" ("2026-02-30" is refused here, not by PostgreSQL). */
+export function parseDay(value: string | undefined, field = "--day"): string {
+  const text = value?.trim() ?? "";
+  if (DAY.test(text)) {
+    const date = new Date(`${text}T00:00:00.000Z`);
+    if (!Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text) return text;
+  }
+  throw new InputError(field, `${field} must be a calendar day YYYY-MM-DD; got ${JSON.stringify(text)}.`);
+}
+
+/** Two calendar days, the first not after the second. */
+export function parseDayRange(
+  from: string | undefined,
+  to: string | undefined,
+  fields: { from: string; to: string } = { from: "--from", to: "--to" },
+): { from: string; to: string } {
+  const range = { from: parseDay(from, fields.from), to: parseDay(to, fields.to) };
+  if (range.from > range.to) {
+    throw new InputError(fields.from, `${fields.from} (${range.from}) is after ${fields.to} (${range.to}).`);
+  }
+  return range;
+}
