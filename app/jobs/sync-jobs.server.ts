@@ -95,6 +95,9 @@ export async function processSyncJob(job: Job<JobPayloads["sync"]>, deps: SyncJo
       );
     }
     if (summary?.status === "failed") {
+      // Refused credentials (marked revoked): retrying cannot help until the merchant reconnects.
+      const after = await prisma.channelConnection.findUnique({ where: { id: connectionId }, select: { status: true } });
+      if (after?.status === "revoked") return { ...summary, revoked: true };
       // BullMQ retries with backoff; the run and its error are already recorded.
       throw new Error(summary.message ?? `${stream} sync failed`);
     }

@@ -203,12 +203,14 @@ export async function inventoryAlerts(
   return candidates;
 }
 
-/** Connections whose credentials expire within 30 days (or already have). */
+/**
+ * Connections whose credentials expire within 30 days (or already have), and those the
+ * channel refused (marked revoked, expired as of the refusal: app/services/sync.server.ts).
+ */
 export async function credentialAlerts(shopId: string, now: Date): Promise<AlertCandidate[]> {
   const connections = await prisma.channelConnection.findMany({
     where: {
       shopId,
-      status: { not: "revoked" },
       credentialsExpireAt: { lte: new Date(now.getTime() + CREDENTIALS_WARNING_DAYS * DAY_MS) },
     },
     orderBy: { credentialsExpireAt: "asc" },
@@ -216,7 +218,7 @@ export async function credentialAlerts(shopId: string, now: Date): Promise<Alert
   return connections.map((connection) => {
     const expires = connection.credentialsExpireAt as Date;
     const left = Math.floor((expires.getTime() - now.getTime()) / DAY_MS);
-    const expired = expires.getTime() <= now.getTime();
+    const expired = expires.getTime() <= now.getTime() || connection.status === "revoked";
     const channel = CHANNEL_NAMES[connection.channel];
     const when = expires.toISOString().slice(0, 10);
     return {

@@ -1,4 +1,5 @@
 import {
+  ConnectorHttpError,
   runSync,
   type ChannelOrder,
   type Clock,
@@ -212,9 +213,49 @@ async function runLocked(
   };
 }
 
-/** A failed stream raises one (deduplicated) alert; the next success resolves it. */
+/** Whether a run failed because the channel refused the credentials (401/403: revoked, expired). */
+export function isAuthFailure(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 6; depth += 1) {
+    if (current instanceof ConnectorHttpError) return current.kind === "auth";
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * A failed stream raises one (deduplicated) alert; the next success resolves it. Refused
+ * credentials mark the connection revoked, expired as of now: its schedules skip it (no
+ * endless retries) and the credentials alert tells the merchant to reconnect it.
+ */
 async function recordSyncOutcome(connection: ChannelConnection, stream: StreamName, result: SyncRunResult) {
   const dedupeKey = `sync_failed:${connection.id}:${stream}`;
+  if (result.status === "failed" && isAuthFailure(result.error)) {
+    const now = new Date();
+    const expired =
+      connection.credentialsExpireAt && connection.credentialsExpireAt < now ? connection.credentialsExpireAt : now;
+    await prisma.channelConnection.update({
+      where: { id: connection.id },
+      data: {
+        status: "revoked",
+        credentialsExpireAt: expired,
+        lastError: `The channel refused the credentials: reconnect ${connection.displayName}. (${result.error?.message ?? ""})`,
+      },
+    });
+    // The credentials alert now (the alerts job would raise it at its next run).
+    const { credentialAlerts } = await import("#app/services/alerts.server.ts");
+    const alert = (await credentialAlerts(connection.shopId, now)).find(
+      (candidate) => candidate.dedupeKey === `credentials_expiring:${connection.id}`,
+    );
+    if (alert) {
+      const fields = { severity: alert.severity, title: alert.title, body: alert.body, data: alert.data };
+      await prisma.alert.upsert({
+        where: { shopId_dedupeKey: { shopId: connection.shopId, dedupeKey: alert.dedupeKey } },
+        create: { shopId: connection.shopId, kind: alert.kind, dedupeKey: alert.dedupeKey, ...fields },
+        update: { ...fields, status: "open", dismissedAt: null },
+      });
+    }
+    return;
+  }
   if (result.status === "failed") {
     const body = `The last ${stream} sync of ${connection.displayName} failed: ${result.error?.message ?? "unknown error"}`;
     await prisma.alert.upsert({

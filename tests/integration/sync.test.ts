@@ -98,7 +98,8 @@ describe("syncing a connection", () => {
   it("raises one alert when a stream fails and resolves it when it succeeds again", async () => {
     const { simulator, shop, settings, options } = await setUp();
     const connection = await connectChannel(shop, acmeAsAmazon, settings, options);
-    simulator.server.revokeCredentials();
+    // A channel error (refused credentials are another case: tests/integration/revoked-credentials.test.ts).
+    simulator.server.inject({ kind: "status", status: 400, times: 10 });
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const [summary] = await syncConnection(
         { ...connection, shop },
@@ -110,7 +111,7 @@ describe("syncing a connection", () => {
     expect(alerts).toMatchObject([{ kind: "sync_failed", status: "open", severity: "critical" }]);
     expect((await prisma.channelConnection.findUniqueOrThrow({ where: { id: connection.id } })).status).toBe("error");
 
-    simulator.server.restoreCredentials();
+    simulator.server.clearFaults();
     const [summary] = await syncConnection(
       { ...connection, shop },
       { connector: acmeConnector, streams: ["fees"], ...options },
