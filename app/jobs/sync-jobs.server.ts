@@ -43,6 +43,19 @@ export async function scheduleConnection(connection: ChannelConnection, adapter:
   return ids;
 }
 
+/** The syncs this process is running, so that a shutdown can stop them at once. */
+const runningSyncs = new Set<AbortController>();
+
+/**
+ * SIGTERM: every running sync stops after its current page (its checkpoint is committed
+ * with each page), records its run as cancelled, and is continued by a new job later.
+ */
+export function abortRunningSyncs(reason = "the worker is shutting down"): number {
+  const count = runningSyncs.size;
+  for (const controller of runningSyncs) controller.abort(new Error(reason));
+  return count;
+}
+
 /** How long one job may sync before it yields the worker to other shops' jobs. */
 export const SYNC_SLICE_MS = Number(process.env.SYNC_SLICE_MS ?? 120_000);
 
@@ -74,6 +87,7 @@ export async function processSyncJob(job: Job<JobPayloads["sync"]>, deps: SyncJo
   const adapter = deps.adapterFor(connection.channel);
   const slice = new AbortController();
   const timer = setTimeout(() => slice.abort(new Error("time slice used up")), deps.sliceMs ?? SYNC_SLICE_MS);
+  runningSyncs.add(slice);
   try {
     const [summary] = await syncConnection(connection, {
       ...deps.syncOptions,
@@ -104,5 +118,6 @@ export async function processSyncJob(job: Job<JobPayloads["sync"]>, deps: SyncJo
     return summary;
   } finally {
     clearTimeout(timer);
+    runningSyncs.delete(slice);
   }
 }

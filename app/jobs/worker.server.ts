@@ -10,6 +10,13 @@ export async function startWorker(options: { concurrency?: number; log?: (line: 
   const { closeQueues, getQueue, JOB_RETENTION, queueRuntime } = await import("#app/jobs/queues.server.ts");
   const { globalSchedules, processors } = await import("#app/jobs/processors.server.ts");
   const runtime = queueRuntime();
+  const [{ abortRunningSyncs, SYNC_SLICE_MS }, { markInterruptedSyncRuns }] = await Promise.all([
+    import("#app/jobs/sync-jobs.server.ts"),
+    import("#app/services/sync.server.ts"),
+  ]);
+  // Runs left "running" by a process that died: no live sync runs longer than two slices.
+  const interrupted = await markInterruptedSyncRuns({ maxAgeMs: 2 * SYNC_SLICE_MS + 60_000 });
+  if (interrupted > 0) log(`marked ${interrupted} interrupted sync run(s) failed`);
 
   for (const schedule of globalSchedules) {
     await getQueue(schedule.queue).upsertJobScheduler(
@@ -43,6 +50,8 @@ export async function startWorker(options: { concurrency?: number; log?: (line: 
   log(`processing ${workers.map((worker) => worker.name).join(", ")} on ${runtime.kind}`);
 
   return async function close() {
+    // Running syncs stop after their current page (checkpointed), then the workers close.
+    abortRunningSyncs();
     await Promise.all(workers.map((worker) => worker.close()));
     await closeQueues();
   };

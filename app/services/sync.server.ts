@@ -286,3 +286,22 @@ async function recordSyncOutcome(connection: ChannelConnection, stream: StreamNa
     });
   }
 }
+
+/**
+ * At worker start: runs still marked running whose process is gone (killed, crashed, the
+ * machine lost) are marked failed. A sync job yields after its time slice (SYNC_SLICE_MS),
+ * so a run older than `maxAgeMs` cannot belong to a live process. The next run resumes from
+ * the checkpoint of its last committed page.
+ */
+export async function markInterruptedSyncRuns(options: { now?: Date; maxAgeMs: number }): Promise<number> {
+  const now = options.now ?? new Date();
+  const { count } = await prisma.syncRun.updateMany({
+    where: { status: "running", startedAt: { lt: new Date(now.getTime() - options.maxAgeMs) } },
+    data: {
+      status: "failed",
+      finishedAt: now,
+      error: { message: "interrupted: the process running this sync stopped before it finished", name: "Interrupted" },
+    },
+  });
+  return count;
+}
