@@ -8,7 +8,7 @@
 import { Prisma, type FxRate } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
-import { InputError, parseCurrency } from "#app/services/validation.server.ts";
+import { InputError, parseCurrency, parseDay } from "#app/services/validation.server.ts";
 
 /** Decimals a stored rate keeps (FxRate.rate is numeric(20, 10)). */
 export const FX_RATE_DECIMALS = 10;
@@ -81,16 +81,6 @@ export function parseRate(value: string | undefined, where = "--rate"): string {
   }
   if (/^0*$/.test(whole + fraction)) throw new InputError(where, `${where} must be greater than zero; got ${text}.`);
   return `${whole}.${fraction.padEnd(FX_RATE_DECIMALS, "0")}`;
-}
-
-/** A real calendar day "YYYY-MM-DD". */
-export function parseDay(value: string | undefined, where = "--day"): string {
-  const text = value?.trim() ?? "";
-  if (DAY_PATTERN.test(text)) {
-    const date = new Date(`${text}T00:00:00.000Z`);
-    if (!Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text) return text;
-  }
-  throw new InputError(where, `${where} must be a calendar day YYYY-MM-DD; got ${JSON.stringify(text)}.`);
 }
 
 export interface ManualRateInput {

@@ -50,3 +50,15 @@ export function parseCurrency(value: string | undefined, field = "--currency"): 
   }
   return code;
 }
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A calendar day as YYYY-MM-DD that exists (2026-02-30 does not). */
+export function parseDay(value: string | undefined, field = "--day"): string {
+  const text = value?.trim() ?? "";
+  if (DAY.test(text)) {
+    const date = new Date(`${text}T00:00:00.000Z`);
+    if (!Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text) return text;
+  }
+  throw new InputError(field, `${field} must be a calendar day YYYY-MM-DD; got ${JSON.stringify(text)}.`);
+}
