@@ -73,7 +73,7 @@ describe("webhook payloads map to the records the streams produce", () => {
     }
   });
 
-  it("refunds/create: a refund mixing CANCEL and RETURN lines keeps the returned merchandise, its tax and shipping", () => {
+  it("refunds/create: a refund mixing CANCEL and RETURN lines keeps the returned merchandise, tax and shipping", () => {
     const refund = mapRefundWebhook(
       {
         id: 77,
