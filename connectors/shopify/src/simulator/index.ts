@@ -116,7 +116,8 @@ class CostBucket {
     if (now > this.updatedAt) {
       this.available = Math.min(
         this.limit.maximumAvailable,
-        this.available + ((now - this.updatedAt) / 1000) * this.limit.restoreRate,
+        // Milliseconds x rate first: integers, so a wait the client computed to the millisecond restores exactly.
+        this.available + ((now - this.updatedAt) * this.limit.restoreRate) / 1000,
       );
       this.updatedAt = now;
     }
@@ -457,11 +458,20 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
     const refundId = (index: number) => gid("Refund", `${number}${index + 1}`);
     const visible = sim.refunds.filter((refund) => refund.createdAt <= this.asOf);
     const cancelled = view.status === "cancelled";
+    // Units the dataset cancels at acceptance are taken off the paid order before fulfilment
+    // the way Shopify does it: one refund at acceptance with a CANCEL refund line per line
+    // (merchandise and tax back, shipping kept), the lines' currentQuantity lowered.
+    const cancelledLines = cancelled
+      ? []
+      : sim.lines.flatMap((line, index) => {
+          const quantity = view.lines[index]?.quantityCancelled ?? 0;
+          return quantity > 0 ? [{ line, quantity }] : [];
+        });
     const financial = cancelled
       ? "VOIDED"
       : view.status === "pending"
         ? "PENDING"
-        : visible.length > 0
+        : visible.length > 0 || cancelledLines.length > 0
           ? "PARTIALLY_REFUNDED"
           : "PAID";
     const fulfillment = view.status === "fulfilled" ? "FULFILLED" : "UNFULFILLED";
@@ -490,6 +500,29 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
               ],
       },
     }));
+    const cancelRefundId = gid("Refund", `${number}0`);
+    if (cancelledLines.length > 0) {
+      const netMinor = ({ line, quantity }: (typeof cancelledLines)[number]) =>
+        (line.unitPriceMinor - line.discountPerUnitMinor) * quantity;
+      const taxMinor = ({ line, quantity }: (typeof cancelledLines)[number]) => line.taxPerUnitMinor * quantity;
+      refunds.unshift({
+        __typename: "Refund",
+        id: cancelRefundId,
+        createdAt: dateTime(sim.acceptedAt),
+        note: "Cancelled before fulfilment",
+        totalRefundedSet: bag(cancelledLines.reduce((sum, entry) => sum + netMinor(entry) + taxMinor(entry), 0)),
+        refundShippingLines: { nodes: [] },
+        refundLineItems: {
+          nodes: cancelledLines.map((entry) => ({
+            quantity: entry.quantity,
+            restockType: "CANCEL",
+            lineItem: { id: lineId(entry.line.id), sku: entry.line.sku },
+            subtotalSet: bag(netMinor(entry)),
+            totalTaxSet: bag(taxMinor(entry)),
+          })),
+        },
+      });
+    }
 
     let sourceName: string | null = "web";
     let sourceIdentifier: string | null = null;
@@ -595,6 +628,22 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
             },
       ),
     });
+    // The cancellation refund counts nothing: its units are already the lines' cancelled units.
+    if (cancelledLines.length > 0) {
+      this.#expected.orders.at(-1)?.refunds.unshift({
+        externalId: cancelRefundId,
+        orderExternalId: id,
+        lineExternalId: null,
+        sku: null,
+        quantity: 0,
+        amount: moneyFromMinor(0, currency),
+        shipping: moneyFromMinor(0, currency),
+        tax: moneyFromMinor(0, currency),
+        currency,
+        createdAt: new Date(dateTime(sim.acceptedAt)).toISOString(),
+        rawStatus: "CANCEL",
+      });
+    }
   }
 
   // -------------------------------------------------------------------------------
