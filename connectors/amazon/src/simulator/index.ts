@@ -95,6 +95,16 @@ export interface AmazonSimulatorOptions {
   grantedRateLimits?: Partial<Record<AmazonOperation, RateLimit>>;
 }
 
+/**
+ * Higher report limits a demo simulator may grant (announced in `x-amzn-RateLimit-Limit`, which
+ * the connector follows): with the documented createReport and getReportDocument rates (one a
+ * minute after a burst of 15) a 24-month backfill waits ten minutes for its last reports.
+ */
+export const DEMO_GRANTED_RATE_LIMITS = {
+  createReport: { ratePerSecond: 0.5, burst: 15 },
+  getReportDocument: { ratePerSecond: 0.5, burst: 15 },
+} as const satisfies Partial<Record<AmazonOperation, RateLimit>>;
+
 export const SIM_APPLICATION_ID = "amzn1.sp.solution.00000000-fake-4000-8000-000000000000";
 const CLIENT_ID = fakeSecret("amzn1.application-oa2-client.", 16);
 const CLIENT_SECRET = fakeSecret("amzn1.oa2-cs.v1.");
