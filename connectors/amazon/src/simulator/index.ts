@@ -4,7 +4,8 @@
  * Login with Amazon (refresh and authorization-code grants, consent redirect), Sellers,
  * Orders v2026-01-01 (searchOrders, getOrder), Reports 2021-06-30 (create, poll, document,
  * gzip download from a pre-signed "S3" URL), FBA Inventory v1, Listings Items 2021-08-01 and
- * Finances v0. Documented rate limits are enforced (429 + Retry-After), faults are injectable
+ * Finances v0. Documented rate limits (or those granted by `grantedRateLimits`) are enforced
+ * (429 + Retry-After) and announced (`x-amzn-RateLimit-Limit`), faults are injectable
  * through `server.inject`, and per-region endpoints (`/na`, `/eu`, `/fe`) and per-app roles
  * let tests reproduce a wrong region or a missing role.
  *
@@ -29,6 +30,7 @@ import {
   type InventoryLevel,
   type LineStatus,
   type OrderStatus,
+  type RateLimit,
   type StreamName,
 } from "@crosschannel/connector-sdk";
 import {
@@ -48,6 +50,7 @@ import {
   AMAZON_RATE_LIMITS,
   marketplaceById,
   type AllOrdersReportRow,
+  type AmazonOperation,
   type AmazonFulfillmentStatus,
   type AmazonInventorySummary,
   type AmazonListingItem,
@@ -84,7 +87,23 @@ export interface AmazonSimulatorOptions {
   backfillMonths?: number;
   /** Reports include orders updated exactly at dataEndTime (Amazon does not document either way). */
   reportEndInclusive?: boolean;
+  /**
+   * Limits granted above (or below) the documented ones, per operation: enforced, and announced
+   * in `x-amzn-RateLimit-Limit` (the rate; Amazon announces no burst) as Amazon does. Demos
+   * grant higher report limits so a backfill is quick; tests keep the documented limits.
+   */
+  grantedRateLimits?: Partial<Record<AmazonOperation, RateLimit>>;
 }
+
+/**
+ * Higher report limits a demo simulator may grant (announced in `x-amzn-RateLimit-Limit`, which
+ * the connector follows): with the documented createReport and getReportDocument rates (one a
+ * minute after a burst of 15) a 24-month backfill waits ten minutes for its last reports.
+ */
+export const DEMO_GRANTED_RATE_LIMITS = {
+  createReport: { ratePerSecond: 0.5, burst: 15 },
+  getReportDocument: { ratePerSecond: 0.5, burst: 15 },
+} as const satisfies Partial<Record<AmazonOperation, RateLimit>>;
 
 export const SIM_APPLICATION_ID = "amzn1.sp.solution.00000000-fake-4000-8000-000000000000";
 const CLIENT_ID = fakeSecret("amzn1.application-oa2-client.", 16);
@@ -163,7 +182,6 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
   readonly clock: VirtualClock;
   readonly server: SimulatorServer;
   readonly merchant: MerchantDataset;
-  readonly rateLimits = AMAZON_RATE_LIMITS;
   readonly region: AmazonRegion;
   readonly sellerId: string;
   readonly marketplaceId: string;
@@ -200,7 +218,7 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
     this.#build();
     this.server = new SimulatorServer({
       clock: this.clock,
-      rateLimits: AMAZON_RATE_LIMITS,
+      rateLimits: this.rateLimits,
       // Revocation (server.revokeCredentials) answers 401 on every SP-API route; tokens
       // themselves are checked per route (expired, unknown) with Amazon's 403 bodies.
       authenticate: (headers) => typeof headers["x-amz-access-token"] === "string",
@@ -224,6 +242,11 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
 
   get asOf(): string {
     return this.#asOf;
+  }
+
+  /** The limits the simulator enforces and announces: documented, or granted by `grantedRateLimits`. */
+  get rateLimits(): Readonly<Record<string, RateLimit>> {
+    return { ...AMAZON_RATE_LIMITS, ...this.#options.grantedRateLimits };
   }
 
   /**
@@ -493,7 +516,7 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
       method,
       path: new RegExp(`^/(?<region>na|eu|fe)${pattern}$`),
       operation,
-      handle: (request) => this.#guard(request, role) ?? handle(request),
+      handle: (request) => this.#announceRateLimit(operation, this.#guard(request, role) ?? handle(request)),
     });
     return [
       {
@@ -571,6 +594,13 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
         this.#finances(request),
       ),
     ];
+  }
+
+  /** SP-API answers carry the rate granted for the operation (`x-amzn-RateLimit-Limit`). */
+  #announceRateLimit(operation: string, response: SimResponse): SimResponse {
+    const limit = this.rateLimits[operation];
+    if (!limit) return response;
+    return { ...response, headers: { ...response.headers, "x-amzn-RateLimit-Limit": String(limit.ratePerSecond) } };
   }
 
   #guard(request: SimRequest, role: AmazonRole | null): SimResponse | null {
