@@ -1,7 +1,7 @@
 // The demo merchant: one deterministic business (the SDK's MerchantDataset) served by the
 // Shopify, Amazon and Best Buy simulators on loopback, on the wall clock, with live orders
 // while the demo runs and Shopify's webhooks sent to the app.
-import { AmazonSimulator } from "@crosschannel/connector-amazon/simulator";
+import { AmazonSimulator, DEMO_GRANTED_RATE_LIMITS } from "@crosschannel/connector-amazon/simulator";
 import { BestBuySimulator } from "@crosschannel/connector-bestbuy/simulator";
 import { systemClock } from "@crosschannel/connector-sdk";
 import { MerchantDataset } from "@crosschannel/connector-sdk/simulator";
@@ -66,7 +66,8 @@ export async function startDemoMerchant(options: DemoMerchantOptions) {
     clientSecret: state.secrets.amazonClientSecret,
     refreshToken: state.secrets.amazonRefreshToken,
     backfillMonths: 12,
-    ...(options.fast === false ? {} : { reportProcessingMs: 8_000 }),
+    // Reports ready in seconds, and more of them at once, announced as Amazon announces limits.
+    ...(options.fast === false ? {} : { reportProcessingMs: 8_000, grantedRateLimits: DEMO_GRANTED_RATE_LIMITS }),
   });
   const bestbuy = new BestBuySimulator({
     merchant,
