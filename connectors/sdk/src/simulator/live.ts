@@ -6,7 +6,7 @@
  * move through their lifecycle.
  */
 import { VirtualClock, type Clock } from "../time.ts";
-import { MAX_ORDER_EVENT_LAG_DAYS, dateOf, dayNumber } from "./dataset.ts";
+import { MAX_ORDER_EVENT_LAG_DAYS, dateOf, dayNumber, type MerchantDataset, type SimOrder } from "./dataset.ts";
 import type { SimRoute } from "./server.ts";
 
 /** How stale a wall clock view may get before a request triggers a rebuild. */
@@ -28,7 +28,7 @@ export class FollowingClock extends VirtualClock {
     return this.source.now();
   }
 
-  override advance(): void {
+  override advance(_ms?: number): void {
     throw new Error("This simulator runs on the wall clock: move its source clock instead");
   }
 
@@ -104,4 +104,61 @@ export function routesWithRefresh(routes: readonly SimRoute[], before: () => voi
  */
 export function settledBefore(asOf: string): string {
   return dateOf(dayNumber(asOf) - MAX_ORDER_EVENT_LAG_DAYS - 1);
+}
+
+/**
+ * A channel's orders per day, memoized (each day is a pure function of the dataset), for
+ * the recent window a wall clock simulator rebuilds every few seconds.
+ */
+export class OrderDays {
+  readonly #days = new Map<string, SimOrder[]>();
+
+  constructor(
+    readonly merchant: MerchantDataset,
+    readonly channel: string,
+  ) {}
+
+  /** Orders placed in [from, to) (dates), clipped to the dataset's range. */
+  *range(from: string, to: string): Generator<SimOrder> {
+    const first = Math.max(dayNumber(from), dayNumber(this.merchant.start));
+    const last = Math.min(dayNumber(to), dayNumber(this.merchant.end));
+    for (let day = first; day < last; day += 1) {
+      const date = dateOf(day);
+      let orders = this.#days.get(date);
+      if (!orders) {
+        orders = this.merchant.ordersOn(date, this.channel);
+        this.#days.set(date, orders);
+      }
+      yield* orders;
+    }
+    for (const date of this.#days.keys()) if (date < from) this.#days.delete(date);
+  }
+}
+
+/**
+ * How far an order's life has got at `asOf`: the number of its events (placement,
+ * acceptance, cancellation, fulfilment, refunds, fees) at or before `asOf`. On a clock
+ * that only moves forward, an unchanged stage means an unchanged view.
+ */
+export function orderStage(order: SimOrder, asOf: string): number {
+  let stage = 0;
+  if (order.placedAt <= asOf) stage += 1;
+  if (order.acceptedAt <= asOf) stage += 1;
+  if (order.cancelledAt !== null && order.cancelledAt <= asOf) stage += 1;
+  if (order.fulfilledAt !== null && order.fulfilledAt <= asOf) stage += 1;
+  for (const refund of order.refunds) if (refund.createdAt <= asOf) stage += 1;
+  for (const fee of order.fees) if (fee.occurredAt <= asOf) stage += 1;
+  return stage;
+}
+
+/** Merges two arrays sorted by `compare` into one sorted array. */
+export function mergeSorted<T>(a: readonly T[], b: readonly T[], compare: (x: T, y: T) => number): T[] {
+  const out: T[] = new Array<T>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = compare(a[i] as T, b[j] as T) <= 0 ? (a[i++] as T) : (b[j++] as T);
+  while (i < a.length) out[k++] = a[i++] as T;
+  while (j < b.length) out[k++] = b[j++] as T;
+  return out;
 }
