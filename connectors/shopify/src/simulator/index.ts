@@ -36,6 +36,8 @@ import {
 import {
   FollowingClock,
   MerchantDataset,
+  OrderDays,
+  orderStage,
   SimulatorServer,
   WallClockRefresher,
   dateOf,
@@ -98,7 +100,7 @@ export interface ShopifySimulatorOptions {
   refreshMs?: number;
   /** Loopback port to listen on (default: any free port). */
   port?: number;
-  /** Wall clock mode: deliver webhooks for new orders, order updates and refunds. */
+  /** Wall clock mode only (ignored without `clock`): deliver webhooks for new orders, order updates and refunds. */
   webhooks?: ShopifyWebhookTarget;
 }
 
@@ -242,6 +244,11 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
   /** What the last build showed (order id -> updatedAt, refund ids), to see what changed. */
   #seen: { orders: Map<string, { updatedAt: string; cancelled: boolean }>; refunds: Set<string> } | null = null;
   readonly webhookCounters: WebhookCounters = { sent: 0, failed: 0, retries: 0, pending: 0 };
+  #days: OrderDays | null = null;
+  readonly #orderCache = new Map<
+    string,
+    { stage: number; placedAt: string; wire: ShopifyOrder; expected: ChannelOrder }
+  >();
 
   constructor(options: ShopifySimulatorOptions = {}) {
     this.merchant =
@@ -621,7 +628,7 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
     this.#orders.splice(0, this.#orders.length, ...frozen.orders);
     this.#expected.orders.splice(0, this.#expected.orders.length, ...frozen.expected);
     this.#imports.splice(0, this.#imports.length, ...frozen.imports);
-    this.#buildOrders(this.#importEvery, { from: before, to: until }, frozen.accepted);
+    this.#buildOrders(this.#importEvery, { from: before, to: until }, frozen.accepted, true);
     this.#products.length = 0;
     this.#items.length = 0;
     this.#expected.listings.length = 0;
@@ -632,15 +639,49 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
   }
 
   /** Adds the orders placed in [from, to); returns the count of accepted Amazon orders seen (imports). */
-  #buildOrders(importEvery: number, range: { from?: string; to?: string }, acceptedBefore: number): number {
+  #buildOrders(
+    importEvery: number,
+    range: { from?: string; to?: string },
+    acceptedBefore: number,
+    recent = false,
+  ): number {
     const { merchant, asOf } = this;
     const labels = { channel: "shopify" };
 
-    for (const sim of merchant.orders({ ...range, channel: "shopify" })) {
+    // The recent window of wall clock mode reads memoized days and reuses unchanged orders.
+    this.#days ??= recent ? new OrderDays(merchant, "shopify") : null;
+    const source =
+      recent && this.#days && range.from && range.to
+        ? this.#days.range(range.from, range.to)
+        : merchant.orders({ ...range, channel: "shopify" });
+    for (const sim of source) {
+      let stage = 0;
+      if (recent) {
+        if (sim.placedAt > asOf) continue;
+        stage = orderStage(sim, asOf);
+        const hit = this.#orderCache.get(sim.id);
+        if (hit?.stage === stage) {
+          this.#orders.push(hit.wire);
+          this.#expected.orders.push(hit.expected);
+          continue;
+        }
+      }
       const view = merchant.orderAsOf(sim, asOf, labels);
       if (view === null) continue;
       const id = gid("Order", orderNumber(sim.id));
       this.#addOrder(sim, view, id, null);
+      if (recent) {
+        this.#orderCache.set(sim.id, {
+          stage,
+          placedAt: sim.placedAt,
+          wire: this.#orders.at(-1) as ShopifyOrder,
+          expected: this.#expected.orders.at(-1) as ChannelOrder,
+        });
+      }
+    }
+    if (recent && range.from) {
+      const from = `${range.from}T00:00:00.000Z`;
+      for (const [key, entry] of this.#orderCache) if (entry.placedAt < from) this.#orderCache.delete(key);
     }
     let accepted = acceptedBefore;
     if (importEvery > 0) {
