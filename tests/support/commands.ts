@@ -14,7 +14,7 @@ export interface CommandResult {
 export function npmRun(
   script: string,
   args: readonly string[] = [],
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {},
+  options: { env?: Record<string, string | undefined>; timeoutMs?: number; input?: string } = {},
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn("npm", ["run", "--silent", script, ...(args.length > 0 ? ["--", ...args] : [])], {

@@ -140,6 +140,20 @@ export interface MerchantOptions {
   start?: string;
   days?: number;
   channels?: readonly ChannelProfile[];
+  /**
+   * A live stream of extra orders for a demo running on the wall clock: within each
+   * window (ISO instants, `to: null` = still open) one order is placed per `everyMs` slot
+   * on average, across channels by demand share. Each order is a pure function of
+   * (seed, slot index), so a restart regenerates the same ones, and slots outside every
+   * window have none. Without this option the dataset is exactly as before.
+   */
+  live?: LiveOptions;
+}
+
+export interface LiveOptions {
+  /** Mean interval between live orders across channels, ms (at least 1000). */
+  everyMs: number;
+  windows: ReadonlyArray<{ from: string; to: string | null }>;
 }
 
 export interface Product {
@@ -269,8 +283,11 @@ export class MerchantDataset {
   readonly #startDay: number;
   readonly #listed = new Map<string, { skus: Product[]; cumulative: Float64Array }>();
   readonly #meanPopularity: number;
+  readonly #live: { everyMs: number; windows: Array<{ from: number; to: number }> } | null;
+  readonly #liveDays = new Map<number, Map<string, { orders: SimOrder[]; lost: Map<string, number> }>>();
 
   constructor(options: MerchantOptions) {
+    this.#live = parseLive(options.live);
     this.seed = String(options.seed);
     this.start = options.start ?? "2026-01-01";
     this.days = options.days ?? 365;
@@ -422,6 +439,7 @@ export class MerchantDataset {
       orders.push(this.#lifecycle(rng, channel, orderId, placed, lines));
     });
 
+    if (this.#live !== null) this.#mergeLive(day, channelId, orders, lost);
     return {
       date,
       orders,
@@ -653,6 +671,146 @@ export class MerchantDataset {
     };
   }
 
+  // -------------------------------------------------------------------------------
+  // Live stream (option `live`)
+  // -------------------------------------------------------------------------------
+
+  /** True when the dataset has a live stream (`live` option). */
+  get hasLive(): boolean {
+    return this.#live !== null;
+  }
+
+  /** True when `id` names an order of the live stream (never a day-generated one). */
+  static isLiveOrderId(id: string): boolean {
+    return /^[A-Z]{3}-\d{8}-L\d{11}$/.test(id);
+  }
+
+  /**
+   * Live orders placed on a day on one channel (all are also in `day`, `orders`, `fees`).
+   * Shared, memoized objects: treat them as read-only.
+   */
+  liveOrdersOn(date: string, channelId: string): SimOrder[] {
+    return [...(this.#liveDay(dayNumber(date)).get(channelId)?.orders ?? [])];
+  }
+
+  /**
+   * Inventory of a SKU at a channel's location at a moment: the start-of-day level less the
+   * units of the day's live orders placed by then (and not cancelled by then). Without a
+   * live stream this is `inventoryLevel` of the moment's date.
+   */
+  inventoryLevelAt(sku: string, channelId: string, asOf: string, labels: ViewLabels = {}): InventoryLevel {
+    const level = this.inventoryLevel(sku, channelId, asOf.slice(0, 10), labels);
+    if (this.#live === null) return level;
+    let sold = 0;
+    let last: string | null = null;
+    for (const order of this.#liveDay(dayNumber(asOf)).get(channelId)?.orders ?? []) {
+      if (order.placedAt > asOf) break;
+      if (order.cancelledAt !== null && order.cancelledAt <= asOf) continue;
+      const accepted = order.acceptedAt <= asOf;
+      for (const line of order.lines) {
+        if (line.sku !== sku) continue;
+        sold += line.quantity - (accepted ? line.cancelledAtAcceptance : 0);
+        last = order.placedAt;
+      }
+    }
+    if (sold === 0 || last === null) return level;
+    return { ...level, available: Math.max(0, level.available - sold), observedAt: last };
+  }
+
+  #mergeLive(day: number, channelId: string, orders: SimOrder[], lost: Map<string, number>): void {
+    const live = this.#liveDay(day).get(channelId);
+    if (!live || (live.orders.length === 0 && live.lost.size === 0)) return;
+    orders.push(...live.orders);
+    orders.sort((a, b) => (a.placedAt < b.placedAt ? -1 : a.placedAt > b.placedAt ? 1 : 0));
+    for (const [sku, units] of live.lost) lost.set(sku, (lost.get(sku) ?? 0) + units);
+  }
+
+  /** Every live order placed on a day, by channel (memoized: a pure function of the day). */
+  #liveDay(day: number): Map<string, { orders: SimOrder[]; lost: Map<string, number> }> {
+    const cached = this.#liveDays.get(day);
+    if (cached) return cached;
+    const byChannel = new Map<string, { orders: SimOrder[]; lost: Map<string, number> }>();
+    for (const channel of this.channels) byChannel.set(channel.id, { orders: [], lost: new Map() });
+    const live = this.#live;
+    if (live !== null && day >= this.#startDay && day < this.#startDay + this.days) {
+      const dayStart = day * DAY_MS;
+      const dayEnd = dayStart + DAY_MS;
+      const totalShare = this.channels.reduce((sum, channel) => sum + channel.demandShare, 0);
+      const date = dateOf(day);
+      const compactDate = date.replaceAll("-", "");
+      for (const window of live.windows) {
+        const from = Math.max(window.from, dayStart);
+        const to = Math.min(window.to, dayEnd);
+        if (from >= to) continue;
+        for (let slot = Math.floor(from / live.everyMs); slot * live.everyMs < to; slot += 1) {
+          const rng = Rng.for(this.seed, "live", slot);
+          const placed = Math.floor(((slot + rng.next()) * live.everyMs) / 1000) * 1000;
+          if (placed < from || placed >= to) continue;
+          let roll = rng.next() * totalShare;
+          let channel = this.channels[this.channels.length - 1] as ChannelProfile;
+          for (const candidate of this.channels) {
+            roll -= candidate.demandShare;
+            if (roll < 0) {
+              channel = candidate;
+              break;
+            }
+          }
+          const target = byChannel.get(channel.id) as { orders: SimOrder[]; lost: Map<string, number> };
+          const orderId = `${channel.id.slice(0, 3).toUpperCase()}-${compactDate}-L${String(slot).padStart(11, "0")}`;
+          const order = this.#liveOrder(rng, channel, orderId, placed, date, target.lost);
+          if (order !== null) target.orders.push(order);
+        }
+      }
+      for (const entry of byChannel.values()) entry.orders.sort(
+          (a, b) => (a.placedAt < b.placedAt ? -1 : a.placedAt > b.placedAt ? 1 : a.id < b.id ? -1 : 1),
+        );
+    }
+    if (this.#liveDays.size > 400) this.#liveDays.clear();
+    this.#liveDays.set(day, byChannel);
+    return byChannel;
+  }
+
+  /** One live order: lines, prices, promotions, taxes and lifecycle as for day-generated orders. */
+  #liveOrder(
+    rng: Rng,
+    channel: ChannelProfile,
+    orderId: string,
+    placed: number,
+    date: string,
+    lost: Map<string, number>,
+  ): SimOrder | null {
+    const listed = this.#listed.get(channel.id);
+    if (!listed || listed.skus.length === 0) return null;
+    const lineCount = rng.chance(0.7) ? 1 : rng.chance(0.73) ? 2 : 3;
+    const lines: SimOrderLine[] = [];
+    for (let position = 0; position < lineCount; position += 1) {
+      const product = this.#pickProduct(rng, listed, channel.id, date);
+      const quantity = rng.chance(0.8) ? 1 : rng.chance(0.75) ? 2 : 3;
+      if (product === null) continue;
+      if (this.inventory(product.sku, channel.id, date).stockedOut) {
+        lost.set(product.sku, (lost.get(product.sku) ?? 0) + quantity);
+        continue;
+      }
+      if (lines.some((line) => line.sku === product.sku)) continue;
+      const unitPriceMinor = this.priceMinor(product.sku, channel.id);
+      const promotion = this.promotion(product.sku, channel.id, date);
+      const discountPerUnitMinor = promotion ? Math.round((unitPriceMinor * promotion.percentOff) / 100) : 0;
+      lines.push({
+        id: `${orderId}-${lines.length + 1}`,
+        sku: product.sku,
+        title: product.title,
+        quantity,
+        cancelledAtAcceptance: quantity >= 2 && rng.chance(0.05) ? 1 : 0,
+        unitPriceMinor,
+        discountPerUnitMinor,
+        taxPerUnitMinor: Math.round((unitPriceMinor - discountPerUnitMinor) * channel.taxRate),
+        promotionId: promotion?.id ?? null,
+      });
+    }
+    if (lines.length === 0) return null;
+    return this.#lifecycle(rng, channel, orderId, placed, lines);
+  }
+
   #pickProduct(
     rng: Rng,
     listed: { skus: Product[]; cumulative: Float64Array },
@@ -819,6 +977,26 @@ function generateCatalog(seed: string, count: number, startDay: number, days: nu
         : null,
     };
   });
+}
+
+function parseLive(live: LiveOptions | undefined): { everyMs: number; windows: Array<{ from: number; to: number }> } | null {
+  if (!live) return null;
+  if (!Number.isFinite(live.everyMs) || live.everyMs < 1000) throw new RangeError("live.everyMs must be at least 1000");
+  const windows = live.windows.map((window) => {
+    const from = Date.parse(window.from);
+    const to = window.to === null ? Number.POSITIVE_INFINITY : Date.parse(window.to);
+    if (Number.isNaN(from) || Number.isNaN(to)) throw new RangeError(`live window ${JSON.stringify(window)} is not ISO`);
+    return { from, to };
+  });
+  // Overlapping windows are merged so that no slot is counted twice.
+  windows.sort((a, b) => a.from - b.from);
+  const merged: Array<{ from: number; to: number }> = [];
+  for (const window of windows) {
+    const last = merged.at(-1);
+    if (last && window.from <= last.to) last.to = Math.max(last.to, window.to);
+    else if (window.to > window.from) merged.push({ ...window });
+  }
+  return { everyMs: live.everyMs, windows: merged };
 }
 
 function byTimeThenId(a: SimFee, b: SimFee): number {
