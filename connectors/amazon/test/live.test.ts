@@ -20,7 +20,11 @@ const merchantOptions = {
   ordersPerDay: 40,
   live: { everyMs: 60_000, windows: [{ from: "2026-03-20T09:00:00.000Z", to: null }] },
 };
-const credentials = { clientId: "amzn1.application-oa2-client.demo", clientSecret: "demo-secret", refreshToken: "Atzr|demo" };
+const credentials = {
+  clientId: "amzn1.application-oa2-client.demo",
+  clientSecret: "demo-secret",
+  refreshToken: "Atzr|demo",
+};
 
 function testClock(at: number) {
   const clock = { at, now: () => clock.at, sleep: async () => {} };
@@ -77,7 +81,11 @@ describe("AmazonSimulator on the wall clock", () => {
     const ids = ((await search.json()) as { orders: Array<{ orderId: string }> }).orders.map((order) => order.orderId);
     const live = merchant
       .liveOrdersOn("2026-03-20", "amazon")
-      .filter((order) => order.placedAt > new Date(start).toISOString() && order.placedAt <= new Date(start + HOUR - 2 * 60_000).toISOString());
+      .filter(
+        (order) =>
+          order.placedAt > new Date(start).toISOString() &&
+          order.placedAt <= new Date(start + HOUR - 2 * 60_000).toISOString(),
+      );
     expect(live.length).toBeGreaterThan(5);
     for (const order of live) expect(ids).toContain(order.id);
     expect((sim.expectedRecords("inventory") as InventoryLevel[]).reduce((n, l) => n + l.available, 0)).toBeLessThan(

@@ -96,7 +96,8 @@ describe("ShopifySimulator on the wall clock", () => {
     const after = new Map((sim.expectedRecords("orders") as ChannelOrder[]).map((order) => [order.externalId, order]));
     const moved = open.filter((order) => after.get(order.externalId)?.status !== order.status);
     expect(moved.length).toBeGreaterThan(open.length / 2);
-    const refunds = (orders: Iterable<ChannelOrder>) => [...orders].reduce((sum, order) => sum + order.refunds.length, 0);
+    const refunds = (orders: Iterable<ChannelOrder>) =>
+      [...orders].reduce((sum, order) => sum + order.refunds.length, 0);
     expect(refunds(after.values())).toBeGreaterThan(refunds(later));
 
     // The incremental view equals a fresh virtual-clock shop frozen at the same moment.

@@ -329,7 +329,9 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
 
   /** Wall clock mode: rebuild statistics. */
   get rebuildStats(): { rebuilds: number; lastRebuildMs: number } | null {
-    return this.#refresher ? { rebuilds: this.#refresher.rebuilds, lastRebuildMs: this.#refresher.lastRebuildMs } : null;
+    return this.#refresher
+      ? { rebuilds: this.#refresher.rebuilds, lastRebuildMs: this.#refresher.lastRebuildMs }
+      : null;
   }
 
   /**

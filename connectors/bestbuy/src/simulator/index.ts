@@ -253,7 +253,9 @@ export class BestBuySimulator implements ConnectorSimulator<BestBuyConfig, BestB
 
   /** Wall clock mode: rebuild statistics. */
   get rebuildStats(): { rebuilds: number; lastRebuildMs: number } | null {
-    return this.#refresher ? { rebuilds: this.#refresher.rebuilds, lastRebuildMs: this.#refresher.lastRebuildMs } : null;
+    return this.#refresher
+      ? { rebuilds: this.#refresher.rebuilds, lastRebuildMs: this.#refresher.lastRebuildMs }
+      : null;
   }
 
   /** Listens on 127.0.0.1 at `port` (or the `port` option, or any free port). */

@@ -761,8 +761,9 @@ export class MerchantDataset {
           if (order !== null) target.orders.push(order);
         }
       }
-      for (const entry of byChannel.values()) entry.orders.sort(
-          (a, b) => (a.placedAt < b.placedAt ? -1 : a.placedAt > b.placedAt ? 1 : a.id < b.id ? -1 : 1),
+      for (const entry of byChannel.values())
+        entry.orders.sort((a, b) =>
+          a.placedAt < b.placedAt ? -1 : a.placedAt > b.placedAt ? 1 : a.id < b.id ? -1 : 1,
         );
     }
     if (this.#liveDays.size > 400) this.#liveDays.clear();
@@ -979,13 +980,16 @@ function generateCatalog(seed: string, count: number, startDay: number, days: nu
   });
 }
 
-function parseLive(live: LiveOptions | undefined): { everyMs: number; windows: Array<{ from: number; to: number }> } | null {
+function parseLive(
+  live: LiveOptions | undefined,
+): { everyMs: number; windows: Array<{ from: number; to: number }> } | null {
   if (!live) return null;
   if (!Number.isFinite(live.everyMs) || live.everyMs < 1000) throw new RangeError("live.everyMs must be at least 1000");
   const windows = live.windows.map((window) => {
     const from = Date.parse(window.from);
     const to = window.to === null ? Number.POSITIVE_INFINITY : Date.parse(window.to);
-    if (Number.isNaN(from) || Number.isNaN(to)) throw new RangeError(`live window ${JSON.stringify(window)} is not ISO`);
+    if (Number.isNaN(from) || Number.isNaN(to))
+      throw new RangeError(`live window ${JSON.stringify(window)} is not ISO`);
     return { from, to };
   });
   // Overlapping windows are merged so that no slot is counted twice.

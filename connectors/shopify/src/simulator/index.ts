@@ -305,7 +305,9 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
 
   /** Wall clock mode: rebuild statistics. */
   get rebuildStats(): { rebuilds: number; lastRebuildMs: number } | null {
-    return this.#refresher ? { rebuilds: this.#refresher.rebuilds, lastRebuildMs: this.#refresher.lastRebuildMs } : null;
+    return this.#refresher
+      ? { rebuilds: this.#refresher.rebuilds, lastRebuildMs: this.#refresher.lastRebuildMs }
+      : null;
   }
 
   /** Listens on 127.0.0.1 at `port` (or the `port` option, or any free port). */
@@ -543,8 +545,7 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
       this.#webhooksInFlight += 1;
       void this.#sendWebhook(target, webhook).finally(() => {
         this.#webhooksInFlight -= 1;
-        this.webhookCounters.pending =
-          this.#webhookQueue.length + this.#webhookTimers.size + this.#webhooksInFlight;
+        this.webhookCounters.pending = this.#webhookQueue.length + this.#webhookTimers.size + this.#webhooksInFlight;
         this.#pumpWebhooks();
       });
     }
