@@ -107,8 +107,6 @@ const env: NodeJS.ProcessEnv = {
   SHOPIFY_API_SECRET: state.secrets.webhookSecret,
   SHOPIFY_ADMIN_API_ACCESS_TOKEN: state.secrets.shopifyAccessToken,
   SHOPIFY_APP_URL: appUrl,
-  // Shorter time slices: each slice ends with a rollup refresh, so imported days show up sooner.
-  SYNC_SLICE_MS: process.env.SYNC_SLICE_MS ?? "20000",
 };
 Object.assign(process.env, {
   DATABASE_URL: database.url,
@@ -167,7 +165,7 @@ say(
 );
 
 const shop = await addLocalShop(DEMO_SHOP);
-const existingShop = await prisma.channelConnection.count({ where: { shopId: shop.id } });
+const imported = !(await importProgress(shop.id)).importing && (await prisma.syncRun.count({ where: { shopId: shop.id } })) > 0;
 for (const channel of ["shopify", "amazon", "bestbuy"] as const) {
   const adapter = adapterFor(channel);
   try {
@@ -183,7 +181,7 @@ for (const channel of ["shopify", "amazon", "bestbuy"] as const) {
 }
 await scheduleShopEngine(shop);
 say(
-  existingShop > 0
+  imported
     ? "Connections checked; catching up on what changed while the demo was off."
     : "Shopify, Amazon and Best Buy connected (checked with each simulator, credentials encrypted); importing 12 months of history.",
 );
@@ -370,7 +368,11 @@ async function buildIsFresh(): Promise<boolean> {
 
 async function serverAnswers(): Promise<boolean> {
   try {
-    const response = await fetch(`http://${HOST}:${port}/app`, { signal: AbortSignal.timeout(5_000) });
+    // As a browser asks (Shopify's library answers requests that look like bots with 410).
+    const response = await fetch(`http://${HOST}:${port}/app`, {
+      signal: AbortSignal.timeout(5_000),
+      headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0" },
+    });
     return response.ok;
   } catch {
     return false;

@@ -85,14 +85,18 @@ function ChannelTable({ summary }: { summary: LoaderData["summary"] }) {
   const money = (amount: string) => formatMoney(amount, summary.currency);
   const rows = summary.channels.map((row) => [
     CHANNEL_NAMES[row.channel] ?? row.channel,
-    formatCount(row.native.orders),
-    formatCount(row.native.units),
+    formatCount(row.converted.orders),
+    formatCount(row.converted.units),
     money(row.converted.netSales),
     money(row.converted.fees),
     money(row.converted.cogs),
     money(row.converted.contributionProfit),
   ]);
-  const foreign = summary.channels.filter((row) => row.currency !== summary.currency);
+  const foreign = summary.channels.flatMap((row) =>
+    row.native
+      .filter((entry) => entry.currency !== summary.currency && entry.netSales !== "0.00")
+      .map((entry) => ({ channel: row.channel, ...entry })),
+  );
   return (
     <Card padding="0">
       <Box padding="400">
@@ -133,8 +137,8 @@ function ChannelTable({ summary }: { summary: LoaderData["summary"] }) {
         <Box padding="400">
           <BlockStack gap="100">
             {foreign.map((row) => (
-              <Text as="p" tone="subdued" key={`${row.channel}:${row.currency}`} id={`native-${row.channel}`}>
-                {CHANNEL_NAMES[row.channel] ?? row.channel} reports in {row.currency}: {formatMoney(row.native.netSales, row.currency)}{" "}
+              <Text as="p" tone="subdued" key={`${row.channel}:${row.currency}`} id={`native-${row.channel}-${row.currency}`}>
+                {CHANNEL_NAMES[row.channel] ?? row.channel} reports in {row.currency}: {formatMoney(row.netSales, row.currency)}{" "}
                 net sales, converted at each day&apos;s exchange rate.
               </Text>
             ))}
@@ -156,7 +160,10 @@ export default function Overview() {
   const overview = useLoaderData<typeof loader>();
   useLiveData();
   return (
-    <Page title="Overview">
+    <Page
+      title="Overview"
+      subtitle={`${overview.shop.name} · Reporting in ${overview.shop.currency}, days in ${overview.shop.timezone}`}
+    >
       <Layout>
         {overview.rangeError ? (
           <Layout.Section>
@@ -218,18 +225,6 @@ export default function Overview() {
               </Card>
             </BlockStack>
           )}
-        </Layout.Section>
-        <Layout.Section variant="oneThird">
-          <Card>
-            <BlockStack gap="100">
-              <Text as="h2" variant="headingMd">
-                {overview.shop.name}
-              </Text>
-              <Text as="p" tone="subdued">
-                Reporting in {overview.shop.currency}, days in {overview.shop.timezone}
-              </Text>
-            </BlockStack>
-          </Card>
         </Layout.Section>
       </Layout>
     </Page>

@@ -39,13 +39,12 @@ export const OVERVIEW_RANGE_DAYS = 30;
 
 export interface ChannelSummary {
   channel: string;
-  /** The channel's own currency and its figures in it, as `npm run cli -- report` prints them. */
-  currency: string;
-  native: MetricsRow;
-  /** The same figures in the shop's currency, converted day by day (days without a rate left out). */
+  /** The channel's figures in the shop's currency, converted day by day (days without a rate left out). */
   converted: MetricsRow;
-  /** Net sales of days without an exchange rate into the shop's currency, in the channel's currency. */
-  unconverted: { missingRateDays: number; netSales: string } | null;
+  /** The same figures in each currency they were recorded in, as `npm run cli -- report` prints them. */
+  native: Array<MetricsRow & { currency: string }>;
+  /** Net sales of days without an exchange rate into the shop's currency, per currency. */
+  unconverted: Array<{ currency: string; missingRateDays: number; netSales: string }>;
 }
 
 /** The last `days` days up to today in the shop's time zone. */
@@ -85,20 +84,22 @@ export async function channelSummary(
   const rows = (await loadReportRows(shop.id, from, to)).map(toReportDay);
   const header = { shop: shop.domain, timezone: shop.timezone, currency: shop.currency, from, to };
   const report = buildSalesReport(header, rows);
-  const channels: ChannelSummary[] = report.channels.map((row) => {
+  const names = [...new Set(report.channels.map((row) => row.channel))];
+  const channels: ChannelSummary[] = names.map((channel) => {
     const own = buildSalesReport(
       header,
-      rows.filter((day) => day.channel === row.channel && day.currency === row.currency),
+      rows.filter((day) => day.channel === channel),
     );
-    const { channel, currency, ...native } = row;
     const { unconverted, currency: _shopCurrency, ...converted } = own.total;
-    const missing = unconverted[0];
     return {
       channel,
-      currency,
-      native,
       converted,
-      unconverted: missing ? { missingRateDays: missing.missingRateDays.length, netSales: missing.netSales } : null,
+      native: own.channels.map(({ channel: _channel, ...row }) => row),
+      unconverted: unconverted.map((entry) => ({
+        currency: entry.currency,
+        missingRateDays: entry.missingRateDays.length,
+        netSales: entry.netSales,
+      })),
     };
   });
   return { from, to, currency: shop.currency, channels, total: report.total };

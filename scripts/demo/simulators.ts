@@ -57,6 +57,11 @@ export async function startDemoMerchant(options: DemoMerchantOptions) {
     apiSecret: options.webhooks.secret,
     marketplaceImportEvery: 7,
     webhooks: options.webhooks,
+    // Bulk operations of a year's orders in seconds rather than Shopify's minutes.
+    // and the cost bucket of a Shopify Plus shop (announced in every answer's throttleStatus).
+    ...(options.fast === false
+      ? {}
+      : { bulkMsPerObject: 0.2, costBucket: { maximumAvailable: 20_000, restoreRate: 1_000 } }),
   });
   const amazon = new AmazonSimulator({
     merchant,

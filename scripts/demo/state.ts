@@ -40,7 +40,7 @@ function stateFile(dataDir: string): string {
   return join(stateDirectory(dataDir), "state.json");
 }
 
-const token = (prefix: string, bytes = 24) => `${prefix}${randomBytes(bytes).toString("base64url")}`;
+const token = (prefix: string, bytes = 24) => `${prefix}${randomBytes(bytes).toString("hex")}`;
 
 /** A day `days` before `day` (YYYY-MM-DD). */
 function daysBefore(day: string, days: number): string {

@@ -92,6 +92,11 @@ export interface ShopifySimulatorOptions {
   /** Line items an OrdersPage answer holds per order before `hasNextPage` (defaults to what the query asks). */
   pageLineItemLimit?: number;
   /**
+   * How long a bulk operation runs: a fixed 5 s plus this per object (default 10 ms, a large
+   * shop's minutes). A demo may run them faster; the connector only polls, whatever it takes.
+   */
+  bulkMsPerObject?: number;
+  /**
    * Wall clock mode: the shop shows the dataset at `clock.now()` (refreshed lazily, see the
    * top comment) instead of a VirtualClock frozen at `asOf` (which is then ignored).
    */
@@ -208,6 +213,7 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
   /** OrdersPage queries answered (incremental reads). */
   pageQueries = 0;
   readonly #pageLineItemLimit: number;
+  readonly #bulkMsPerObject: number;
   /** Bulk result downloads that carried the shop's access token (signed URLs need none: keep at 0). */
   downloadsWithToken = 0;
   readonly #accessToken: string;
@@ -264,6 +270,7 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
     this.clock = options.clock ? new FollowingClock(options.clock) : new VirtualClock(this.#asOf);
     this.#cost = new CostBucket(options.costBucket ?? GRAPHQL_COST_DEFAULTS, this.clock.now());
     this.#pageLineItemLimit = options.pageLineItemLimit ?? ORDERS_PAGE.lineItems;
+    this.#bulkMsPerObject = options.bulkMsPerObject ?? 10;
     this.#importEvery = options.marketplaceImportEvery ?? 0;
     this.#webhookTarget = options.clock ? (options.webhooks ?? null) : null;
     if (options.clock) {
@@ -1110,7 +1117,7 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
       this.#bulks.set(id, {
         id,
         createdAt: now,
-        readyAt: now + 5_000 + 10 * lines.objectCount,
+        readyAt: now + 5_000 + this.#bulkMsPerObject * lines.objectCount,
         file: lines.file,
         objectCount: lines.objectCount,
         rootObjectCount: lines.rootObjectCount,
