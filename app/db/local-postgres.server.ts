@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -177,7 +178,7 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
  * case returns at once, and a server that does not stop in time is killed.
  */
 async function stopServer(server: { stop(): Promise<void> }): Promise<void> {
-  const child = (server as unknown as { process?: import("node:child_process").ChildProcess }).process;
+  const child = (server as unknown as { process?: ChildProcess }).process;
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolveExit) => child.once("exit", () => resolveExit()));
   void server.stop().catch(() => undefined);
