@@ -4,6 +4,7 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 
 import prisma from "#app/db.server.ts";
 import { recordInstallation } from "#app/services/shops.server.ts";
+import { standaloneSettings } from "#app/services/standalone.server.ts";
 
 export const API_VERSION = ApiVersion.October26;
 
@@ -24,7 +25,8 @@ function required(name: string): string {
  * serving an app outside the admin.
  */
 export function configFromEnv(): AppConfig {
-  const standalone = process.env.CROSSCHANNEL_STANDALONE === "1";
+  // Refuses an unsafe standalone configuration before anything is served (throws with what to do).
+  const standalone = standaloneSettings() !== null;
   const base = {
     apiKey: required("SHOPIFY_API_KEY"),
     apiSecretKey: required("SHOPIFY_API_SECRET"),

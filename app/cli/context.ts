@@ -1,4 +1,4 @@
-import { UsageError } from "./main.ts";
+import { UsageError } from "./errors.ts";
 import { ensureDatabase } from "./runtime.ts";
 
 /** What a command gets: its parsed flags and where to print. */

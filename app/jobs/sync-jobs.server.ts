@@ -23,11 +23,18 @@ export const SYNC_JOB_OPTIONS = {
  * One scheduler per connection and stream at the stream's default frequency. Upserting
  * (not adding) means a redeploy or a reconnect never duplicates a schedule.
  */
-export async function scheduleConnection(connection: ChannelConnection, adapter: ChannelAdapter): Promise<string[]> {
+export async function scheduleConnection(
+  connection: ChannelConnection,
+  adapter: ChannelAdapter,
+  options: { everyMinutesAtMost?: number } = {},
+): Promise<string[]> {
   const queue = getQueue("sync");
   const ids: string[] = [];
   for (const stream of adapter.connector.supportedStreams) {
-    const everyMinutes = adapter.connector.stream(stream).defaultSchedule.everyMinutes;
+    const everyMinutes = Math.min(
+      adapter.connector.stream(stream).defaultSchedule.everyMinutes,
+      options.everyMinutesAtMost ?? Number.POSITIVE_INFINITY,
+    );
     const id = syncSchedulerId(connection, stream);
     await queue.upsertJobScheduler(
       id,
@@ -54,6 +61,24 @@ export function abortRunningSyncs(reason = "the worker is shutting down"): numbe
   const count = runningSyncs.size;
   for (const controller of runningSyncs) controller.abort(new Error(reason));
   return count;
+}
+
+/** Queues one sync of every stream of a connection now (the first import, or "sync now"). */
+export async function requestSync(
+  connection: Pick<ChannelConnection, "id" | "shopId">,
+  adapter: ChannelAdapter,
+  mode: "incremental" | "full" = "incremental",
+): Promise<number> {
+  const queue = getQueue("sync");
+  const at = String(Date.now());
+  for (const stream of adapter.connector.supportedStreams) {
+    await queue.add(
+      "sync",
+      { shopId: connection.shopId, connectionId: connection.id, stream, mode },
+      { ...SYNC_JOB_OPTIONS, jobId: shopJobId(connection.shopId, "sync", connection.id, stream, "now", at) },
+    );
+  }
+  return adapter.connector.supportedStreams.length;
 }
 
 /** How long one job may sync before it yields the worker to other shops' jobs. */

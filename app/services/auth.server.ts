@@ -2,10 +2,11 @@ import type { Shop } from "@prisma/client";
 
 import { authenticate } from "#app/shopify.server.ts";
 import { findShop, recordInstallation } from "#app/services/shops.server.ts";
+import { checkStandaloneRequest, standaloneSettings } from "#app/services/standalone.server.ts";
 
-/** The configured shop when the app runs standalone (`npm run demo`), else undefined. */
+/** The one shop served when the app runs standalone (`npm run demo`), else undefined. */
 export function standaloneShop(): string | undefined {
-  return process.env.CROSSCHANNEL_STANDALONE === "1" ? process.env.CROSSCHANNEL_STANDALONE_SHOP : undefined;
+  return standaloneSettings()?.shop;
 }
 
 /**
@@ -13,12 +14,20 @@ export function standaloneShop(): string | undefined {
  * action scopes its queries by `shop.id` from here, never by a shop named in the request.
  */
 export async function requireShop(request: Request) {
-  const pinned = standaloneShop();
+  const standalone = standaloneSettings();
   let authRequest = request;
-  if (pinned) {
-    // A standalone app serves exactly one shop: whatever shop the URL names, it is this one.
+  if (standalone) {
+    checkStandaloneRequest(request, standalone);
+    // A standalone app serves exactly one shop: whatever shop the URL names, it is this one,
+    // and only when it is set up here (nothing is fetched from Shopify to create it).
+    if (!(await findShop(standalone.shop))) {
+      throw new Response(
+        `${standalone.shop} is not set up on this server. Add it with: npm run cli -- shops add --shop ${standalone.shop} --timezone <zone> --currency <code>`,
+        { status: 503 },
+      );
+    }
     const url = new URL(request.url);
-    url.searchParams.set("shop", pinned);
+    url.searchParams.set("shop", standalone.shop);
     authRequest = new Request(url, request);
   }
   const context = await authenticate.admin(authRequest);

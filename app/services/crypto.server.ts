@@ -36,7 +36,7 @@ export function parseKey(base64: string, source = "CREDENTIALS_ENCRYPTION_KEY"):
   return { id: keyId(key), key };
 }
 
-const LOCAL_KEY_FILE = resolve(process.cwd(), ".data/credentials.key");
+const LOCAL_KEY_FILE = resolve(process.cwd(), process.env.CROSSCHANNEL_DATA_DIR ?? ".data", "credentials.key");
 
 function loadKeys(env: NodeJS.ProcessEnv = process.env): EncryptionKey[] {
   const keys: EncryptionKey[] = [];

@@ -1,6 +1,8 @@
 /**
  * Demand forecasts per SKU × channel: daily units from the rollups (days without sales
- * count as 0), forecast 90 days ahead with the model the backtest picks, stored in Forecast.
+ * count as 0), forecast 90 days ahead with the candidates the backtest picks, stored in
+ * Forecast with their accuracy (figures and the merchant-facing sentence). The shop's total
+ * daily units are the whole whose shape a year earlier gives the yearly seasonality.
  */
 import type { Channel, Prisma } from "@prisma/client";
 
@@ -20,6 +22,7 @@ export interface ForecastSummary {
   historyDays: number;
   mase: number | null;
   wape: number | null;
+  accuracy: DemandForecast["accuracy"];
 }
 
 /** Days of a UTC midnight Date ("@db.Date" columns) as "YYYY-MM-DD". */
@@ -69,12 +72,17 @@ export async function forecastShop(shopId: string, options: { now?: Date } = {})
   if (series.size === 0) return [];
 
   const augurs = await loadAugurs();
+  // The shop's total units per day over the whole window (every SKU and channel).
+  const yearly = toDailySeries(
+    [...series.values()].flatMap((entry) => entry.points),
+    { from, to },
+  );
   const summaries: ForecastSummary[] = [];
   for (const { sku, channel, points } of series.values()) {
-    // From the SKU's first sale on this channel (a new listing is not "intermittent" before it existed).
+    // From the SKU's first sale on this channel (forecastDemand trims to the product's life as well).
     const first = points.reduce((min, point) => (point.day < min ? point.day : min), to);
     const daily = toDailySeries(points, { from: first, to });
-    const forecast = forecastDemand(daily, { horizon: FORECAST_HORIZON_DAYS, augurs });
+    const forecast = forecastDemand(daily, { horizon: FORECAST_HORIZON_DAYS, augurs, yearly });
     const data = {
       method: forecast.method,
       generatedAt: new Date(),
@@ -82,6 +90,7 @@ export async function forecastShop(shopId: string, options: { now?: Date } = {})
       points: forecast.points as unknown as Prisma.InputJsonValue,
       mase: decimal4(forecast.mase),
       wape: decimal4(forecast.wape),
+      accuracy: forecast.accuracy as unknown as Prisma.InputJsonValue,
     };
     await prisma.forecast.upsert({
       where: { shopId_sku_channel: { shopId, sku, channel } },
@@ -96,6 +105,7 @@ export async function forecastShop(shopId: string, options: { now?: Date } = {})
       historyDays: daily.values.length,
       mase: forecast.mase,
       wape: forecast.wape,
+      accuracy: forecast.accuracy,
     });
   }
   return summaries;

@@ -8,7 +8,7 @@
 import { Prisma, type FxRate } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
-import { InputError, parseCurrency, parseDay as parseCalendarDay } from "#app/services/validation.server.ts";
+import { InputError, parseCurrency, parseDay } from "#app/services/validation.server.ts";
 
 /** Decimals a stored rate keeps (FxRate.rate is numeric(20, 10)). */
 export const FX_RATE_DECIMALS = 10;
@@ -81,11 +81,6 @@ export function parseRate(value: string | undefined, where = "--rate"): string {
   }
   if (/^0*$/.test(whole + fraction)) throw new InputError(where, `${where} must be greater than zero; got ${text}.`);
   return `${whole}.${fraction.padEnd(FX_RATE_DECIMALS, "0")}`;
-}
-
-/** A real calendar day "YYYY-MM-DD" (shared with every service that takes days). */
-export function parseDay(value: string | undefined, where = "--day"): string {
-  return parseCalendarDay(value, where);
 }
 
 export interface ManualRateInput {

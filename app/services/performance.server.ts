@@ -24,6 +24,8 @@ export interface ShopStockSettings {
 export interface SkuInventoryHealth extends InventoryHealth {
   /** False when the SKU has no forecast, or one with no demand: cover and reorder figures assume none. */
   forecasted: boolean;
+  /** How far the forecast behind these figures can be trusted, in words (ForecastAccuracy.summary); null without a forecast. */
+  forecastAccuracy: string | null;
 }
 
 /**
@@ -64,7 +66,12 @@ export async function inventoryHealth(shop: ShopStockSettings, today: string): P
         lowStockDays: shop.lowStockDays,
       },
     );
-    return { ...health, forecasted: points.some((point) => point.mean > 0) };
+    const accuracy = forecast?.accuracy as { summary?: unknown } | null | undefined;
+    return {
+      ...health,
+      forecasted: points.some((point) => point.mean > 0),
+      forecastAccuracy: typeof accuracy?.summary === "string" ? accuracy.summary : null,
+    };
   });
 }
 

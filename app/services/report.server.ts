@@ -1,6 +1,7 @@
 import type pg from "pg";
 
 import { parseDayRange } from "#app/services/validation.server.ts";
+import { buildSalesReport, type ReportDay } from "#app/analytics/report.ts";
 import { ingestPool } from "#app/ingest/pool.server.ts";
 
 export const MONEY_METRICS = [
@@ -93,33 +94,36 @@ export async function loadReportRows(shopId: string, from: string, to: string, p
   return result.rows;
 }
 
+/** A row of the daily totals as the report builder reads it. */
+export function toReportDay(row: DailyRow): ReportDay {
+  return {
+    channel: row.channel,
+    currency: row.currency,
+    day: row.day,
+    orders: row.orders,
+    units: row.units,
+    grossSales: row.gross_sales,
+    discounts: row.discounts,
+    returns: row.returns,
+    netSales: row.net_sales,
+    shipping: row.shipping,
+    taxes: row.taxes,
+    fees: row.fees,
+    cogs: row.cogs,
+    rate: row.rate,
+  };
+}
+
 /** The `report` numbers for a shop and an inclusive range of its local days. */
 export async function salesReport(
   shop: { id: string; domain: string; timezone: string; currency: string },
   from: string,
   to: string,
 ) {
-  // The CLI and the pages pass days as typed: impossible ones are refused with a message.
   ({ from, to } = parseDayRange(from, to));
-  const { buildSalesReport } = await import("#app/analytics/report.ts");
   const rows = await loadReportRows(shop.id, from, to);
   return buildSalesReport(
     { shop: shop.domain, timezone: shop.timezone, currency: shop.currency, from, to },
-    rows.map((row) => ({
-      channel: row.channel,
-      currency: row.currency,
-      day: row.day,
-      orders: row.orders,
-      units: row.units,
-      grossSales: row.gross_sales,
-      discounts: row.discounts,
-      returns: row.returns,
-      netSales: row.net_sales,
-      shipping: row.shipping,
-      taxes: row.taxes,
-      fees: row.fees,
-      cogs: row.cogs,
-      rate: row.rate,
-    })),
+    rows.map(toReportDay),
   ) satisfies SalesReport;
 }

@@ -63,8 +63,7 @@ facts as (
   union all
   select b.id, ((r."refundedAt" at time zone 'UTC') at time zone (select timezone from shop))::date, b.channel,
          coalesce(r.sku, ''), r.currency, 0, 0, 0, 0, sum(r.amount), 0, 0, 0, 0
-  from batch b join "Refund" r on r."orderId" = b.id
-  where b.live
+  from counted b join "Refund" r on r."orderId" = b.id
   group by 1, 2, 3, 4, 5
   union all
   select o.id, o.day, o.channel, coalesce(f.sku, ''), f.currency, 0, 0, 0, 0, 0, 0, 0, -sum(f.amount), 0

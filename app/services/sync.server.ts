@@ -5,13 +5,14 @@ import {
   type Clock,
   type Connector,
   type HttpOverrides,
+  type RecordSink,
   type StreamName,
   type SyncRunResult,
 } from "@crosschannel/connector-sdk";
 import type { ChannelConnection, Prisma, Shop } from "@prisma/client";
+import pg from "pg";
 
 import prisma from "#app/db.server.ts";
-import { ingestPool } from "#app/ingest/pool.server.ts";
 import { PostgresRecordSink } from "#app/ingest/sink.server.ts";
 import type { ChannelAdapter } from "#app/services/connections.server.ts";
 import { openCredentials } from "#app/services/crypto.server.ts";
@@ -19,6 +20,9 @@ import { withNetworkPolicy } from "#app/services/network-policy.server.ts";
 import { refreshRollups } from "#app/services/rollups.server.ts";
 
 export type SyncMode = "incremental" | "full";
+
+/** How often a long run refreshes the rollups of the orders it committed so far. */
+export const ROLLUP_REFRESH_MS = Number(process.env.SYNC_ROLLUP_REFRESH_MS ?? 15_000);
 
 export interface StreamSyncSummary {
   stream: StreamName;
@@ -88,9 +92,13 @@ async function syncStream(
   options: SyncConnectionOptions,
 ): Promise<StreamSyncSummary> {
   const lockKey = `sync:${connection.id}:${stream}`;
-  const lock = await ingestPool().connect();
+  // One run per connection and stream, across every process: a session-level advisory lock,
+  // held on a connection of its own. (Held on a pooled one, as many concurrent runs as the
+  // pool has connections would leave none for their pages: every run would wait forever.)
+  const lock = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  lock.on("error", () => undefined);
+  await lock.connect();
   try {
-    // One run per connection and stream, across every process: a session-level advisory lock.
     const acquired = await lock.query<{ locked: boolean }>(
       "select pg_try_advisory_lock(hashtextextended($1, 0)) as locked",
       [lockKey],
@@ -98,13 +106,10 @@ async function syncStream(
     if (!acquired.rows[0]?.locked) {
       return skipped(stream, "Another sync of this stream is running; this one was skipped.");
     }
-    try {
-      return await runLocked(connection, stream, config, credentials, options);
-    } finally {
-      await lock.query("select pg_advisory_unlock(hashtextextended($1, 0))", [lockKey]);
-    }
+    // Ending the session (below) releases the lock, whatever happened in between.
+    return await runLocked(connection, stream, config, credentials, options);
   } finally {
-    lock.release();
+    await lock.end().catch(() => undefined);
   }
 }
 
@@ -146,13 +151,26 @@ async function runLocked(
     originOf: options.originOf,
     feeRefunds: options.feeRefunds,
   });
+  // A long run (a backfill) shows its days as it goes: its committed orders' rollups are
+  // refreshed every ROLLUP_REFRESH_MS between pages, not only at the end.
+  let refreshedAt = Date.now();
+  const committing: RecordSink = {
+    loadCheckpoint: (key) => sink.loadCheckpoint(key),
+    commitPage: async (page) => {
+      await sink.commitPage(page);
+      if (Date.now() - refreshedAt >= ROLLUP_REFRESH_MS) {
+        await refreshRollups(shop.id);
+        refreshedAt = Date.now();
+      }
+    },
+  };
   const now = new Date(options.clock?.now() ?? Date.now());
   let result: SyncRunResult;
   try {
     result = await runSync({
       connector: options.connector,
       stream,
-      sink,
+      sink: committing,
       connectionId: connection.id,
       config,
       credentials,

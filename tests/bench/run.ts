@@ -14,6 +14,7 @@ type Bench = (opts: { quick: boolean }) => Promise<BenchResult[]>;
 
 const BENCHES: Array<{ title: string; load: () => Promise<{ default: Bench }> }> = [
   { title: "Connector SDK sync engine", load: () => import("../../connectors/sdk/bench/sync-engine.bench.ts") },
+  { title: "Amazon backfill (orders reports, SP-API simulator)", load: () => import("./amazon-backfill.bench.ts") },
   { title: "Demand forecasts", load: () => import("./forecast.bench.ts") },
   { title: "Ingest (PostgresRecordSink)", load: () => import("./ingest.bench.ts") },
   { title: "Overview data and rollups", load: () => import("./overview.bench.ts") },
@@ -34,7 +35,7 @@ for (const bench of BENCHES.filter((item) => !only || item.title.toLowerCase().i
     results.push(result);
     const value = Number.isInteger(result.value) ? String(result.value) : result.value.toFixed(2);
     process.stdout.write(
-      `  ${result.name.padEnd(32)} ${`${value} ${result.unit}`.padStart(22)}   target ${result.target}\n`,
+      `  ${result.name.padEnd(40)} ${`${value} ${result.unit}`.padStart(22)}   target ${result.target}\n`,
     );
   }
   process.stdout.write("\n");

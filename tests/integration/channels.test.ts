@@ -8,7 +8,7 @@ import { BestBuySimulator } from "@crosschannel/connector-bestbuy/simulator";
 import { ShopifySimulator } from "@crosschannel/connector-shopify/simulator";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { runCli } from "#app/cli/main.ts";
+import { runCli } from "#app/cli/run.ts";
 import prisma from "#app/db.server.ts";
 import { closeIngestPool } from "#app/ingest/pool.server.ts";
 import { closeQueues, getQueue } from "#app/jobs/queues.server.ts";

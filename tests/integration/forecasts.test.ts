@@ -91,6 +91,10 @@ describe("forecasts", () => {
     expect(mug.mase).not.toBeNull();
     expect(Number(mug.mase)).toBeLessThan(1); // beats the seasonal-naive scale on its own backtest
     expect(mug.wape).not.toBeNull();
+    const accuracy = mug.accuracy as { status: string; coverage80: number; summary: string };
+    expect(accuracy.status).toBe("measured");
+    expect(accuracy.coverage80).toBeGreaterThan(0.5);
+    expect(accuracy.summary).toMatch(/^Typically off by \d+% of weekly units; the 80% range held on \d+% of past days/);
     expect(summaries.find((s) => s.sku === "MUG")?.historyDays).toBe(140);
 
     const cap = await prisma.forecast.findUniqueOrThrow({
@@ -98,7 +102,9 @@ describe("forecasts", () => {
     });
     // 2025-10-01 .. 2026-03-01: 152 days, 3 of them with sales.
     expect(summaries.find((s) => s.sku === "CAP")).toMatchObject({ historyDays: 152, demandClass: "intermittent" });
-    expect(["tsb", "croston", "seasonalNaive"]).toContain(cap.method);
+    expect(["tsb", "croston", "ses", "movingAverage", "combination"]).toContain(cap.method);
+    // A slow mover's band reaches down to zero.
+    expect((cap.points as unknown as ForecastPoint[]).every((point) => point.lo80 === 0)).toBe(true);
   });
 
   it("updates the same rows when run again, and leaves other shops alone", async () => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 
 import { afterEach, describe, expect, it } from "vitest";
 
-import { runCli } from "#app/cli/main.ts";
+import { runCli } from "#app/cli/run.ts";
 import prisma from "#app/db.server.ts";
 import { closeIngestPool } from "#app/ingest/pool.server.ts";
 import {

@@ -68,12 +68,18 @@ describe("inventory across channels", () => {
         method: "ets",
         horizonDays: 90,
         points: constantForecast(5, 2),
+        accuracy: {
+          status: "measured",
+          summary: "Typically off by 12% of weekly units; the 80% range held on 80% of past days (112 days checked).",
+        },
       },
     });
 
     const health = await inventoryHealth(shop, TODAY);
     const mug = health.find((row) => row.sku === "MUG")!;
     expect(mug).toMatchObject({ available: 50, inbound: 10, inventoryPosition: 60, forecasted: true });
+    expect(mug.forecastAccuracy).toMatch(/^Typically off by 12% of weekly units/);
+    expect(health.find((row) => row.sku === "CAP")?.forecastAccuracy).toBeNull();
     expect(mug.daysOfCover).toBeCloseTo(10, 9); // 50 units at 5 a day
     expect(mug.stockOutDate).toBe("2026-04-10");
     expect(mug.leadTimeDemand).toBeCloseTo(50, 9);

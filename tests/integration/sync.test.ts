@@ -84,6 +84,32 @@ describe("syncing a connection", () => {
     expect(await prisma.order.count()).toBe(before);
   });
 
+  it("runs more streams at once than the ingest pool has connections, without waiting on each other", async () => {
+    const { shop, settings, options } = await setUp();
+    const connection = await connectChannel(shop, acmeAsAmazon, settings, options);
+    await closeIngestPool();
+    const size = process.env.INGEST_POOL_SIZE;
+    process.env.INGEST_POOL_SIZE = "2";
+    try {
+      // Four streams at once on a pool of two: each run's lock must not take a page's connection.
+      const summaries = await Promise.all(
+        (["orders", "listings", "inventory", "fees"] as const).map((stream) =>
+          syncConnection({ ...connection, shop }, { connector: acmeConnector, streams: [stream], ...options }),
+        ),
+      );
+      expect(summaries.flat().map((summary) => summary.status)).toEqual([
+        "succeeded",
+        "succeeded",
+        "succeeded",
+        "succeeded",
+      ]);
+    } finally {
+      await closeIngestPool();
+      if (size === undefined) delete process.env.INGEST_POOL_SIZE;
+      else process.env.INGEST_POOL_SIZE = size;
+    }
+  });
+
   it("runs one sync per connection and stream at a time", async () => {
     const { shop, settings, options } = await setUp();
     const connection = await connectChannel(shop, acmeAsAmazon, settings, options);

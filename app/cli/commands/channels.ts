@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 
-import { UsageError } from "../main.ts";
+import { UsageError } from "../errors.ts";
 import { requireShop, type Context } from "../context.ts";
 
 export const CHANNELS = ["amazon", "bestbuy", "shopify"] as const;
@@ -11,15 +11,6 @@ function parseChannel(value: unknown, field = "--channel"): ChannelId {
     throw new UsageError(`${field} must be one of ${CHANNELS.join(", ")}; got ${JSON.stringify(value ?? "")}.`);
   }
   return value as ChannelId;
-}
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-function parseDay(value: unknown, field: string): string {
-  if (typeof value !== "string" || !DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-    throw new UsageError(`${field} must be a day as YYYY-MM-DD; got ${JSON.stringify(value ?? "")}.`);
-  }
-  return value;
 }
 
 async function readConfigFile(path: unknown): Promise<unknown> {
@@ -103,8 +94,9 @@ export async function syncCommand({ values, out }: Context): Promise<number> {
 }
 
 export async function reportCommand({ values, out }: Context): Promise<number> {
-  const from = parseDay(values.from, "--from");
-  const to = parseDay(values.to, "--to");
+  const { parseDay } = await import("#app/services/validation.server.ts");
+  const from = parseDay(values.from as string | undefined, "--from");
+  const to = parseDay(values.to as string | undefined, "--to");
   if (from > to) throw new UsageError(`--from (${from}) is after --to (${to}).`);
   const shop = await requireShop(values.shop);
   const { salesReport } = await import("#app/services/report.server.ts");

@@ -1,4 +1,4 @@
-import { UsageError } from "../main.ts";
+import { UsageError } from "../errors.ts";
 import { requireShop, type Context } from "../context.ts";
 
 import { CHANNELS, type ChannelId } from "./channels.ts";

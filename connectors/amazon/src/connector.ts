@@ -90,17 +90,59 @@ export function backfillStart(ctx: AmazonContext): number {
 // ---------------------------------------------------------------------------------------
 // orders
 
-export const OrdersCheckpoint = z.object({
-  phase: z.enum(["backfill", "incremental"]),
-  /** Backfill: start of the next report window. Incremental: end of the last complete window. */
-  from: Iso,
-  /** End of the backfill, fixed when it starts (then the first incremental watermark). */
-  backfillEnd: Iso.nullable(),
-  /** Incremental window in progress: its end and the next page's token. */
-  window: z.object({ before: Iso, token: z.string() }).nullable(),
-  /** Orders delivered whose last update is inside the overlap: id -> lastUpdatedTime. */
-  recent: z.record(z.string(), Iso),
-});
+/** A report window of the backfill still to read, and the report already requested for it. */
+export const ReportWindow = z
+  .object({
+    from: Iso,
+    to: Iso,
+    /** The all-orders report requested for [from, to), polled again on resume; null until requested. */
+    reportId: z.string().min(1).nullable(),
+  })
+  .refine((window) => window.from < window.to, { message: "a report window must end after it starts" });
+export type ReportWindow = z.infer<typeof ReportWindow>;
+
+export const OrdersCheckpoint = z
+  .object({
+    phase: z.enum(["backfill", "incremental"]),
+    /**
+     * Backfill: where it starts (in checkpoints stored before windows were read together, the
+     * start of the next window). Incremental: end of the last complete window.
+     */
+    from: Iso,
+    /** End of the backfill, fixed when it starts (then the first incremental watermark). */
+    backfillEnd: Iso.nullable(),
+    /**
+     * Backfill: the windows still to read, newest first. Windows complete out of order; each
+     * page removes its window, so a resumed run reads exactly the others. Absent before the
+     * backfill has planned its windows (and in checkpoints of earlier versions, which read one
+     * window at a time): then they are [from, backfillEnd) cut in 30-day windows.
+     */
+    pending: z.array(ReportWindow).optional(),
+    /** Backfill: how many windows it has in all (for progress). */
+    windowsTotal: z.number().int().positive().optional(),
+    /** Incremental window in progress: its end and the next page's token. */
+    window: z.object({ before: Iso, token: z.string() }).nullable(),
+    /** Orders delivered whose last update is inside the overlap: id -> lastUpdatedTime. */
+    recent: z.record(z.string(), Iso),
+  })
+  .superRefine((checkpoint, issues) => {
+    if (checkpoint.pending === undefined) return;
+    if (checkpoint.phase !== "backfill") {
+      issues.addIssue({ code: "custom", path: ["pending"], message: "only a backfill has pending windows" });
+    }
+    const end = checkpoint.backfillEnd;
+    if (end === null) {
+      issues.addIssue({ code: "custom", path: ["backfillEnd"], message: "pending windows need the backfill's end" });
+      return;
+    }
+    checkpoint.pending.forEach((window, index) => {
+      if (window.to > end)
+        issues.addIssue({ code: "custom", path: ["pending", index, "to"], message: "ends after the backfill" });
+    });
+    if (checkpoint.windowsTotal !== undefined && checkpoint.pending.length > checkpoint.windowsTotal) {
+      issues.addIssue({ code: "custom", path: ["windowsTotal"], message: "fewer windows in all than pending" });
+    }
+  });
 export type OrdersCheckpoint = z.infer<typeof OrdersCheckpoint>;
 type RawOrder = AmazonOrder | AmazonReportOrder;
 
@@ -128,13 +170,8 @@ function keepRecent(
   return kept;
 }
 
-/** Runs one all-orders report over [from, to) and returns its orders. */
-export async function readOrdersReport(
-  api: SpApi,
-  ctx: AmazonContext,
-  from: string,
-  to: string,
-): Promise<AmazonReportOrder[]> {
+/** Requests the all-orders report of [from, to); returns its id. */
+export async function createOrdersReport(api: SpApi, ctx: AmazonContext, from: string, to: string): Promise<string> {
   const { reportId } = await api.call<CreateReportResponse>("reports", "createReport", {
     body: {
       reportType: ALL_ORDERS_REPORT,
@@ -143,26 +180,11 @@ export async function readOrdersReport(
       dataEndTime: to,
     },
   });
-  const startedAt = ctx.clock.now();
-  let wait = REPORT_POLL_FIRST_MS;
-  let report: AmazonReport;
-  for (;;) {
-    // No report is ready the instant it is created: wait before each poll, backing off.
-    await ctx.clock.sleep(wait, ctx.signal);
-    wait = Math.min(REPORT_POLL_MAX_MS, wait * 2);
-    report = await api.call<AmazonReport>("reports", "getReport", { path: { reportId } });
-    if (report.processingStatus === "DONE") break;
-    // CANCELLED also means "no data in the range".
-    if (report.processingStatus === "CANCELLED") return [];
-    if (report.processingStatus === "FATAL") {
-      throw new Error(`Amazon could not produce the all-orders report ${reportId} for ${from}..${to} (FATAL)`);
-    }
-    if (ctx.clock.now() - startedAt > REPORT_GIVE_UP_MS) {
-      throw new Error(`all-orders report ${reportId} still ${report.processingStatus} after 2 hours`);
-    }
-  }
-  const documentId = report.reportDocumentId;
-  if (!documentId) throw new Error(`report ${reportId} is DONE without a reportDocumentId`);
+  return reportId;
+}
+
+/** Fetches a DONE report's document (a fresh pre-signed URL once if the first expired) and parses its orders. */
+export async function downloadOrdersReport(api: SpApi, documentId: string): Promise<AmazonReportOrder[]> {
   let text: string | null = null;
   for (let tries = 0; text === null; tries += 1) {
     const document = await api.call<AmazonReportDocument>("reports", "getReportDocument", {
@@ -179,6 +201,192 @@ export async function readOrdersReport(
   return groupReportRows(parseFlatFile(text), ALL_ORDERS_REPORT);
 }
 
+/** [start, end) cut in report windows aligned on `start`, newest first. */
+export function planReportWindows(startMs: number, endMs: number): ReportWindow[] {
+  const windows: ReportWindow[] = [];
+  for (let fromMs = startMs; fromMs < endMs; fromMs += REPORT_WINDOW_MS) {
+    windows.push({ from: iso(fromMs), to: iso(Math.min(fromMs + REPORT_WINDOW_MS, endMs)), reportId: null });
+  }
+  return windows.reverse();
+}
+
+/** One window of a backfill run: its report, when to poll it next, how long to wait after. */
+interface WindowSlot {
+  window: ReportWindow;
+  reportId: string | null;
+  /** The report id came from the checkpoint (an earlier run): refused or stale, it is requested again. */
+  inherited: boolean;
+  requestedAt: number;
+  dueAt: number;
+  wait: number;
+}
+
+type SlotOutcome = { kind: "ready"; orders: AmazonReportOrder[] } | { kind: "waiting" } | { kind: "again" };
+
+/**
+ * Polls one window's report once. DONE: downloads and parses it; CANCELLED: no orders.
+ * A report inherited from an earlier run that Amazon no longer knows, that failed or that
+ * is stale is requested again ("again"); one requested by this run that fails is an error.
+ */
+async function pollWindow(api: SpApi, ctx: AmazonContext, slot: WindowSlot): Promise<SlotOutcome> {
+  const reportId = slot.reportId as string;
+  const { from, to } = slot.window;
+  let report: AmazonReport;
+  try {
+    report = await api.call<AmazonReport>("reports", "getReport", { path: { reportId } });
+  } catch (error) {
+    if (slot.inherited && error instanceof ConnectorHttpError && error.status === 404) return { kind: "again" };
+    throw error;
+  }
+  if (report.processingStatus === "DONE") {
+    const documentId = report.reportDocumentId;
+    if (!documentId) throw new Error(`report ${reportId} is DONE without a reportDocumentId`);
+    return { kind: "ready", orders: await downloadOrdersReport(api, documentId) };
+  }
+  // CANCELLED also means "no data in the range".
+  if (report.processingStatus === "CANCELLED") return { kind: "ready", orders: [] };
+  if (report.processingStatus === "FATAL") {
+    if (slot.inherited) return { kind: "again" };
+    throw new Error(`Amazon could not produce the all-orders report ${reportId} for ${from}..${to} (FATAL)`);
+  }
+  const createdMs = report.createdTime ? Date.parse(report.createdTime) : Number.NaN;
+  const age = ctx.clock.now() - (Number.isNaN(createdMs) ? slot.requestedAt : Math.min(createdMs, slot.requestedAt));
+  if (age > REPORT_GIVE_UP_MS) {
+    if (slot.inherited) return { kind: "again" };
+    throw new Error(`all-orders report ${reportId} still ${report.processingStatus} after 2 hours`);
+  }
+  return { kind: "waiting" };
+}
+
+/**
+ * The backfill: every pending window's report is requested up front, newest first, as fast
+ * as the createReport limit allows (its burst of 15 at once, then its rate, or the rate Amazon
+ * announces); the reports are polled together, each on its own backoff (15 s, 30 s, 60 s, ...);
+ * each window is downloaded when its report is DONE and committed as one page (an empty one
+ * when it holds no orders), whose checkpoint no longer lists it. One loop does all of it and
+ * sleeps only when nothing is due, so waits overlap instead of adding up.
+ */
+async function* readBackfill(
+  api: SpApi,
+  ctx: AmazonContext,
+  start: OrdersCheckpoint,
+): AsyncGenerator<Page<RawOrder, OrdersCheckpoint>, OrdersCheckpoint> {
+  const end = start.backfillEnd ?? iso(safeNow(ctx));
+  const endMs = Date.parse(end);
+  let pending: ReportWindow[];
+  if (start.pending !== undefined) {
+    pending = start.pending;
+  } else {
+    const fromMs = Math.max(Date.parse(start.from), backfillStart(ctx));
+    if (fromMs >= endMs) {
+      return {
+        phase: "incremental",
+        from: iso(Math.max(endMs, Date.parse(start.from))),
+        backfillEnd: end,
+        window: null,
+        recent: {},
+      };
+    }
+    pending = planReportWindows(fromMs, endMs);
+  }
+  if (pending.length === 0)
+    return { phase: "incremental", from: end, backfillEnd: end, window: null, recent: start.recent };
+  const total = Math.max(start.windowsTotal ?? pending.length, pending.length);
+  let state: OrdersCheckpoint = { ...start, backfillEnd: end, pending, windowsTotal: total };
+  const now = () => ctx.clock.now();
+  const slots: WindowSlot[] = pending.map((window) => ({
+    window,
+    reportId: window.reportId,
+    inherited: window.reportId !== null,
+    requestedAt: now(),
+    dueAt: now(),
+    wait: REPORT_POLL_FIRST_MS,
+  }));
+  /** Windows done since the last page: the next page's checkpoint no longer lists them. */
+  let uncommitted = false;
+  const somethingDueNow = () =>
+    slots.some((slot) =>
+      slot.reportId === null ? api.http.rateLimit("createReport").waitMs === 0 : slot.dueAt <= now(),
+    );
+  /** A page of the windows done since the last one; its checkpoint lists the others, with their reports. */
+  const commit = (orders: AmazonReportOrder[]): Page<RawOrder, OrdersCheckpoint> => {
+    uncommitted = false;
+    const recent = keepRecent(state.recent, orders, endMs - ORDERS_OVERLAP_MS);
+    const remaining = slots.map((slot) => ({ ...slot.window, reportId: slot.reportId }));
+    state =
+      remaining.length === 0
+        ? { phase: "incremental", from: end, backfillEnd: end, window: null, recent }
+        : { ...state, pending: remaining, recent };
+    // The incremental catch-up after the backfill counts as one more window of work.
+    return { records: orders, checkpoint: state, progress: (total - remaining.length) / (total + 1) };
+  };
+
+  while (slots.length > 0) {
+    // 1. Request the next report (newest window first) while a createReport token is free.
+    const unrequested = slots.find((slot) => slot.reportId === null);
+    if (unrequested && api.http.rateLimit("createReport").waitMs === 0) {
+      unrequested.reportId = await createOrdersReport(api, ctx, unrequested.window.from, unrequested.window.to);
+      unrequested.inherited = false;
+      unrequested.requestedAt = now();
+      // No report is ready the instant it is created: wait before the first poll, backing off.
+      unrequested.dueAt = now() + REPORT_POLL_FIRST_MS;
+      unrequested.wait = REPORT_POLL_FIRST_MS * 2;
+      continue;
+    }
+    // 2. Poll the report that is due first (newest window on a tie).
+    let due: WindowSlot | undefined;
+    for (const slot of slots) if (slot.reportId !== null && (due === undefined || slot.dueAt < due.dueAt)) due = slot;
+    if (due && due.dueAt <= now()) {
+      const outcome = await pollWindow(api, ctx, due);
+      if (outcome.kind === "waiting") {
+        due.dueAt = now() + due.wait;
+        due.wait = Math.min(REPORT_POLL_MAX_MS, due.wait * 2);
+        continue;
+      }
+      if (outcome.kind === "again") {
+        ctx.log.warn("amazon all-orders report of an earlier run is gone, failed or stale; requesting it again", {
+          reportId: due.reportId,
+          from: due.window.from,
+          to: due.window.to,
+        });
+        due.reportId = null;
+        due.inherited = false;
+        continue;
+      }
+      const slot = due;
+      slots.splice(slots.indexOf(slot), 1);
+      const toMs = Date.parse(slot.window.to);
+      const last = toMs >= endMs;
+      // Should a report include its end instant, an order updated exactly then belongs to the
+      // next window; the newest window keeps it (the incremental overlap skips it later).
+      const orders = outcome.orders.filter((order) => {
+        if (last) return true;
+        try {
+          return Date.parse(reportOrderUpdatedAt(order)) < toMs;
+        } catch {
+          return true; // quarantined by normalize
+        }
+      });
+      // A window without orders waits for the next page (or for the loop's next sleep) when
+      // other work is due right now, so windows that are ready together commit together.
+      uncommitted = true;
+      if (orders.length === 0 && slots.length > 0 && somethingDueNow()) continue;
+      yield commit(orders);
+      continue;
+    }
+    // 3. Nothing to do now: commit the windows done so far, then sleep until the next poll is
+    // due or the next createReport token.
+    if (uncommitted) {
+      yield commit([]);
+      continue;
+    }
+    let until = due ? due.dueAt : Number.POSITIVE_INFINITY;
+    if (unrequested) until = Math.min(until, now() + api.http.rateLimit("createReport").waitMs);
+    await ctx.clock.sleep(Math.max(1, until - now()), ctx.signal);
+  }
+  return state;
+}
+
 async function* readOrders(
   ctx: AmazonContext,
   checkpoint: OrdersCheckpoint,
@@ -186,45 +394,24 @@ async function* readOrders(
   const api = spApi(ctx);
   let state = checkpoint;
   let yielded: OrdersCheckpoint = checkpoint;
+  /** Share of the run's work done before the incremental window (the backfill's windows). */
+  let base = 0;
 
   if (state.phase === "backfill") {
-    const end = state.backfillEnd ?? iso(safeNow(ctx));
-    const endMs = Date.parse(end);
-    let fromMs = Math.max(Date.parse(state.from), backfillStart(ctx));
-    if (fromMs >= endMs) {
-      state = {
-        phase: "incremental",
-        from: iso(Math.max(endMs, Date.parse(state.from))),
-        backfillEnd: end,
-        window: null,
-        recent: {},
-      };
-    }
-    while (state.phase === "backfill") {
-      const toMs = Math.min(fromMs + REPORT_WINDOW_MS, endMs);
-      const done = toMs >= endMs;
-      // Should a report include its end instant, an order updated exactly then belongs to the
-      // next window; the last window keeps it (the incremental overlap skips it later).
-      const orders = (await readOrdersReport(api, ctx, iso(fromMs), iso(toMs))).filter((order) => {
-        if (done) return true;
-        try {
-          return Date.parse(reportOrderUpdatedAt(order)) < toMs;
-        } catch {
-          return true; // quarantined by normalize
+    const backfill = readBackfill(api, ctx, state);
+    try {
+      for (;;) {
+        const next = await backfill.next();
+        if (next.done) {
+          state = next.value;
+          break;
         }
-      });
-      state = {
-        phase: done ? "incremental" : "backfill",
-        from: iso(toMs),
-        backfillEnd: end,
-        window: null,
-        recent: keepRecent(state.recent, orders, endMs - ORDERS_OVERLAP_MS),
-      };
-      fromMs = toMs;
-      if (orders.length > 0 || done) {
-        yielded = state;
-        yield { records: orders, checkpoint: state };
+        yielded = next.value.checkpoint;
+        base = next.value.progress ?? base;
+        yield next.value;
       }
+    } finally {
+      await backfill.return(state);
     }
   }
 
@@ -292,14 +479,27 @@ async function* readOrders(
     }
     if (orders.length > 0) {
       yielded = state;
-      yield { records: orders, checkpoint: state };
+      yield { records: orders, checkpoint: state, progress: next ? windowProgress(orders) : 1 };
     }
     if (!next) break;
   }
   yield* finish();
 
+  /** Mid-window: how far the page's latest update is into the window (an estimate). */
+  function windowProgress(orders: readonly AmazonOrder[]): number {
+    const afterMs = Date.parse(after);
+    const span = Date.parse(window?.before ?? after) - afterMs;
+    let latest = afterMs;
+    for (const order of orders) {
+      const at = Date.parse(order.lastUpdatedTime);
+      if (at > latest) latest = at;
+    }
+    const share = span > 0 ? Math.min(1, Math.max(0, (latest - afterMs) / span)) : 0;
+    return base + (1 - base) * share * 0.99;
+  }
+
   async function* finish(): AsyncGenerator<Page<RawOrder, OrdersCheckpoint>> {
-    if (state !== yielded) yield { records: [], checkpoint: state };
+    if (state !== yielded) yield { records: [], checkpoint: state, progress: 1 };
   }
 }
 

@@ -9,7 +9,8 @@
  *   (`sp.endpoints[endpoint][version][operation]`), so paths and versions come from the
  *   library, never from hand-written URLs.
  * - The request is then sent by `ctx.http` (the SDK's HttpClient): per-operation token
- *   buckets with Amazon's documented rates, Retry-After, bounded retries with jittered
+ *   buckets with Amazon's documented rates (then the rate Amazon announces in
+ *   `x-amzn-RateLimit-Limit`, with the documented burst), Retry-After, bounded retries with jittered
  *   backoff, timeouts, the run's call budget and counters, redacted errors. The library's
  *   own transport (fixed hosts, port 443, unbounded retries, no HTTP status in errors) is
  *   never used, which is also how the connector reaches any SP-API-compatible base URL
@@ -80,6 +81,8 @@ type SellingPartnerConstructor = new (config: Record<string, unknown>) => Sellin
 const requireCjs = createRequire(import.meta.url);
 const { SellingPartner } = requireCjs("amazon-sp-api") as { SellingPartner: SellingPartnerConstructor };
 
+/** Where SP-API announces the sustained rate (requests per second) it grants for the operation called. */
+export const RATE_LIMIT_HEADER = "x-amzn-RateLimit-Limit";
 const TIMEOUT_MS = 30_000;
 const MAX_RETRIES = 5;
 const DOWNLOAD_TIMEOUT_MS = 120_000;
@@ -156,6 +159,8 @@ export class SpApi {
       baseUrl: settings.endpoint ?? SP_API_ENDPOINTS[settings.region],
       allowedHosts: SP_API_HOSTS,
       rateLimits,
+      // Amazon announces the rate it grants the app per operation; the client paces at it.
+      rateLimitHeader: RATE_LIMIT_HEADER,
       timeoutMs: TIMEOUT_MS,
       maxRetries: MAX_RETRIES,
       headers: { "user-agent": "Crosschannel/0.1 (Language=TypeScript; amazon-sp-api/1.2.1 request builder)" },

@@ -209,3 +209,91 @@ describe("MerchantDataset", () => {
     expect(large.demand("2025-06-02")).toEqual(demand);
   });
 });
+
+describe('MerchantDataset profile "retail"', () => {
+  const retail = new MerchantDataset({
+    seed: "retail-1",
+    start: "2024-01-01",
+    days: 400,
+    skus: 40,
+    ordersPerDay: 80,
+    profile: "retail",
+  });
+  const series = new Map<string, number[]>();
+  [...retail.dates()].forEach((date, day) => {
+    for (const row of retail.demand(date)) {
+      const key = `${row.channel}|${row.sku}`;
+      if (!series.has(key)) series.set(key, new Array<number>(retail.days).fill(0));
+      (series.get(key) as number[])[day] = row.unitsSold + row.unitsLost;
+    }
+  });
+
+  it("leaves the default data untouched", () => {
+    const steady = new MerchantDataset({ seed: "retail-1", start: "2024-01-01", days: 30, skus: 40, ordersPerDay: 80 });
+    const explicit = new MerchantDataset({
+      seed: "retail-1",
+      start: "2024-01-01",
+      days: 30,
+      skus: 40,
+      ordersPerDay: 80,
+      profile: "steady",
+    });
+    expect(explicit.products).toEqual(steady.products);
+    expect(explicit.ordersOn("2024-01-15")).toEqual(steady.ordersOn("2024-01-15"));
+    expect(steady.products.every((product) => product.launchedOn === undefined)).toBe(true);
+  });
+
+  it("has a long tail of slow movers: many series sell on fewer than half the days", () => {
+    const mostlyZero = [...series.values()].filter(
+      (values) => values.filter((value) => value === 0).length > values.length / 2,
+    ).length;
+    expect(mostlyZero / series.size).toBeGreaterThan(0.4);
+    expect(mostlyZero / series.size).toBeLessThan(0.95);
+  });
+
+  it("launches and discontinues products inside the window, and shifts levels", () => {
+    const launched = retail.products.filter((product) => product.launchedOn);
+    const discontinued = retail.products.filter((product) => product.discontinuedOn);
+    expect(launched.length).toBeGreaterThan(0);
+    expect(discontinued.length).toBeGreaterThan(0);
+    expect(retail.products.some((product) => (product.levelShifts ?? []).length > 0)).toBe(true);
+    const dates = [...retail.dates()];
+    for (const product of launched) {
+      for (const [key, values] of series) {
+        if (!key.endsWith(`|${product.sku}`)) continue;
+        values.forEach((value, day) => {
+          if ((dates[day] as string) < (product.launchedOn as string)) expect(value).toBe(0);
+        });
+      }
+    }
+    for (const product of discontinued) {
+      for (const [key, values] of series) {
+        if (!key.endsWith(`|${product.sku}`)) continue;
+        values.forEach((value, day) => {
+          if ((dates[day] as string) >= (product.discontinuedOn as string)) expect(value).toBe(0);
+        });
+      }
+    }
+  });
+
+  it("spikes demand in deep promotions", () => {
+    let promoted = 0;
+    let promotedDays = 0;
+    let regular = 0;
+    let regularDays = 0;
+    const dates = [...retail.dates()];
+    for (const [key, values] of series) {
+      const [channel, sku] = key.split("|") as [string, string];
+      values.forEach((value, day) => {
+        if (retail.promotion(sku, channel, dates[day] as string)) {
+          promoted += value;
+          promotedDays += 1;
+        } else {
+          regular += value;
+          regularDays += 1;
+        }
+      });
+    }
+    expect(promoted / promotedDays).toBeGreaterThan((2 * regular) / regularDays);
+  });
+});

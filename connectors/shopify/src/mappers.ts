@@ -31,6 +31,7 @@ import type {
   ShopifyOrder,
   ShopifyProduct,
   ShopifyRefund,
+  ShopifyRefundLineItem,
   ShopifyVariantRecord,
 } from "./wire.ts";
 
@@ -213,44 +214,63 @@ export function prorate(total: string, part: number, whole: number, currency: st
   return moneyFromMinor(rounded, currency);
 }
 
-/** Units returned (refunded without being cancelled) per line item id. */
-function returnedUnits(refunds: readonly ShopifyRefund[]): Map<string, number> {
+/**
+ * A refund line with restockType CANCEL takes units off the order before they were
+ * fulfilled (Shopify lowers the line's `currentQuantity` and the order's subtotal): those
+ * units were never sold, so they are cancelled units, not returns (docs/metrics.md).
+ * RETURN, NO_RESTOCK and LEGACY_RESTOCK lines are refunds of units that were sold.
+ */
+const isCancellation = (item: ShopifyRefundLineItem) => item.restockType.toUpperCase() === "CANCEL";
+
+/** Units per line item id refunded by the refund lines `keep` selects. */
+function refundedUnits(
+  refunds: readonly ShopifyRefund[],
+  keep: (item: ShopifyRefundLineItem) => boolean,
+): Map<string, number> {
   const units = new Map<string, number>();
   for (const refund of refunds) {
     for (const item of refund.refundLineItems?.nodes ?? []) {
-      if (item.restockType === "CANCEL") continue;
+      if (!keep(item)) continue;
       units.set(item.lineItem.id, (units.get(item.lineItem.id) ?? 0) + item.quantity);
     }
   }
   return units;
 }
 
+/**
+ * The refund as it counts: returned merchandise (`amount`, `quantity`), its tax, and the
+ * refunded shipping. Refund lines that cancel unfulfilled units (CANCEL) are left out:
+ * those units are already out of the order's units and gross sales (`quantityCancelled`),
+ * so counting their money as returns would take it off net sales a second time. A refund
+ * that only cancels units keeps its refunded shipping, if any, and an amount of zero.
+ */
 export function toChannelRefund(refund: ShopifyRefund, orderId: string, currency: string): ChannelRefund {
   const items = refund.refundLineItems?.nodes ?? [];
+  const returned = items.filter((item) => !isCancellation(item));
   const shipping = sumMoney(
     (refund.refundShippingLines?.nodes ?? []).map((line) => amountOf(line.subtotalAmountSet, currency)),
     currency,
   );
-  const single = items.length === 1 ? items[0] : undefined;
+  const single = returned.length === 1 ? returned[0] : undefined;
   // Without refund line items Shopify only tells the total refunded (an amount-only refund).
   const amount =
     items.length > 0
       ? sumMoney(
-          items.map((item) => amountOf(item.subtotalSet, currency)),
+          returned.map((item) => amountOf(item.subtotalSet, currency)),
           currency,
         )
       : sumMoney([amountOf(refund.totalRefundedSet, currency), `-${shipping}`], currency);
   const tax = sumMoney(
-    items.map((item) => amountOf(item.totalTaxSet, currency)),
+    returned.map((item) => amountOf(item.totalTaxSet, currency)),
     currency,
   );
-  const restockTypes = [...new Set(items.map((item) => item.restockType))].sort();
+  const restockTypes = [...new Set(items.map((item) => item.restockType.toUpperCase()))].sort();
   return {
     externalId: refund.id,
     orderExternalId: orderId,
     lineExternalId: single?.lineItem.id ?? null,
     sku: single?.lineItem.sku ?? null,
-    quantity: items.reduce((sum, item) => sum + item.quantity, 0),
+    quantity: returned.reduce((sum, item) => sum + item.quantity, 0),
     amount,
     shipping,
     tax,
@@ -272,7 +292,11 @@ export function toChannelOrder(order: ShopifyOrder): ChannelOrder {
   const cancelled = order.cancelledAt !== null;
   const { status, rawStatus } = orderStatusOf(order.displayFinancialStatus, order.displayFulfillmentStatus, cancelled);
   const refunds = order.refunds ?? [];
-  const returned = returnedUnits(refunds);
+  // Units sold = units still on the order (`currentQuantity`, after refunds and edits) plus
+  // the units refunded as returns; never more than ordered less the units a CANCEL refund
+  // line took off (which also covers payloads without `current_quantity`).
+  const returned = refundedUnits(refunds, (item) => !isCancellation(item));
+  const cancelledByRefund = refundedUnits(refunds, isCancellation);
   const shippingTotal = cancelled ? money("0", currency) : amountOf(order.totalShippingPriceSet, currency);
   const items = order.lineItems?.nodes ?? [];
 
@@ -280,7 +304,13 @@ export function toChannelOrder(order: ShopifyOrder): ChannelOrder {
     if (!item.sku) throw new Error(`line item ${item.id} has no SKU`);
     const units = cancelled
       ? 0
-      : Math.max(0, Math.min(item.quantity, item.currentQuantity + (returned.get(item.id) ?? 0)));
+      : Math.max(
+          0,
+          Math.min(
+            item.quantity - (cancelledByRefund.get(item.id) ?? 0),
+            item.currentQuantity + (returned.get(item.id) ?? 0),
+          ),
+        );
     const unitPrice = amountOf(item.originalUnitPriceSet, currency);
     const discount = sumMoney(
       (item.discountAllocations ?? []).map((allocation) => amountOf(allocation.allocatedAmountSet, currency)),

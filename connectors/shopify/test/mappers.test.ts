@@ -154,7 +154,159 @@ describe("toChannelOrder", () => {
     };
     const normalized = toChannelOrder({ ...base, refunds: [cancelRefund] });
     expect(normalized.lines[0]).toMatchObject({ quantityCancelled: 2, grossSales: "20.00", discount: "2.00" });
-    expect(normalized.refunds[0]?.rawStatus).toBe("CANCEL");
+    // The cancelled unit is out of units and gross sales already: its money is no return.
+    expect(normalized.refunds).toEqual([
+      {
+        externalId: "gid://shopify/Refund/9",
+        orderExternalId: "gid://shopify/Order/1001",
+        lineExternalId: null,
+        sku: null,
+        quantity: 0,
+        amount: "0.00",
+        shipping: "0.00",
+        tax: "0.00",
+        currency: "USD",
+        createdAt: "2026-03-04T17:30:00.000Z",
+        rawStatus: "CANCEL",
+      },
+    ]);
+  });
+
+  it("a refund mixing CANCEL and RETURN lines keeps only the returned merchandise, its tax and the shipping", () => {
+    // 3 tees at 20.00 less 2.00 discount each (tax 1.26 a unit): one returned after shipping,
+    // one cancelled before it; 2 mugs at 14.99 (tax 1.05 a unit): one cancelled. Shipping 5.99 back.
+    const base = order();
+    const tee = base.lineItems.nodes[0] as ShopifyLineItem;
+    const mug = { ...(base.lineItems.nodes[1] as ShopifyLineItem), quantity: 2, taxLines: [{ priceSet: usd("2.10") }] };
+    const refund: ShopifyRefund = {
+      id: "gid://shopify/Refund/12",
+      createdAt: "2026-03-06T15:00:00Z",
+      note: null,
+      // 18.00 + 1.26 returned, 18.00 + 1.26 and 14.99 + 1.05 cancelled, 5.99 shipping.
+      totalRefundedSet: usd("60.55"),
+      refundShippingLines: { nodes: [{ subtotalAmountSet: usd("5.99") }] },
+      refundLineItems: {
+        nodes: [
+          {
+            quantity: 1,
+            restockType: "RETURN",
+            lineItem: { id: tee.id, sku: tee.sku },
+            subtotalSet: usd("18.00"),
+            totalTaxSet: usd("1.26"),
+          },
+          {
+            quantity: 1,
+            restockType: "CANCEL",
+            lineItem: { id: tee.id, sku: tee.sku },
+            subtotalSet: usd("18.00"),
+            totalTaxSet: usd("1.26"),
+          },
+          {
+            quantity: 1,
+            restockType: "CANCEL",
+            lineItem: { id: mug.id, sku: mug.sku },
+            subtotalSet: usd("14.99"),
+            totalTaxSet: usd("1.05"),
+          },
+        ],
+      },
+    };
+    const normalized = toChannelOrder({
+      ...base,
+      lineItems: {
+        nodes: [
+          { ...tee, currentQuantity: 1 },
+          { ...mug, currentQuantity: 1 },
+        ],
+      },
+      refunds: [refund],
+    });
+    // Tee: 3 ordered, 1 cancelled, 1 returned (still sold): 2 units. Mug: 1 of 2.
+    expect(normalized.lines.map((line) => [line.quantityCancelled, line.grossSales, line.discount, line.tax])).toEqual([
+      [1, "40.00", "4.00", "2.52"],
+      [1, "14.99", "0.00", "1.05"],
+    ]);
+    expect(normalized.refunds).toEqual([
+      {
+        externalId: "gid://shopify/Refund/12",
+        orderExternalId: "gid://shopify/Order/1001",
+        lineExternalId: tee.id,
+        sku: tee.sku,
+        quantity: 1,
+        amount: "18.00",
+        shipping: "5.99",
+        tax: "1.26",
+        currency: "USD",
+        createdAt: "2026-03-06T15:00:00.000Z",
+        rawStatus: "CANCEL+RETURN",
+      },
+    ]);
+  });
+
+  it("an order whose every unit a CANCEL refund took off has no counted line and no return", () => {
+    const base = order();
+    const refund: ShopifyRefund = {
+      id: "gid://shopify/Refund/13",
+      createdAt: "2026-03-02T12:00:00Z",
+      note: null,
+      totalRefundedSet: usd("79.81"),
+      refundShippingLines: { nodes: [{ subtotalAmountSet: usd("5.99") }] },
+      refundLineItems: {
+        nodes: base.lineItems.nodes.map((item) => ({
+          quantity: item.quantity,
+          restockType: "CANCEL",
+          lineItem: { id: item.id, sku: item.sku },
+          subtotalSet: usd(item.id.endsWith("/1") ? "54.00" : "14.99"),
+          totalTaxSet: usd(item.id.endsWith("/1") ? "3.78" : "1.05"),
+        })),
+      },
+    };
+    const normalized = toChannelOrder({
+      ...base,
+      displayFinancialStatus: "REFUNDED",
+      lineItems: {
+        nodes: base.lineItems.nodes.map((item) => ({ ...item, currentQuantity: 0, unfulfilledQuantity: 0 })),
+      },
+      refunds: [refund],
+    });
+    expect(ChannelOrder.safeParse(normalized).success).toBe(true);
+    for (const line of normalized.lines) {
+      expect(line).toMatchObject({ cancelled: true, grossSales: "0.00", discount: "0.00", tax: "0.00" });
+      expect(line.quantityCancelled).toBe(line.quantity);
+    }
+    expect(normalized).toMatchObject({ subtotal: "0.00", discountTotal: "0.00", taxTotal: "0.00" });
+    expect(normalized.refunds[0]).toMatchObject({ quantity: 0, amount: "0.00", tax: "0.00", shipping: "5.99" });
+  });
+
+  it("takes CANCEL units off even when the line's currentQuantity is missing (older webhook payloads)", () => {
+    const base = order();
+    const tee = base.lineItems.nodes[0] as ShopifyLineItem;
+    const cancel: ShopifyRefund = {
+      id: "gid://shopify/Refund/14",
+      createdAt: "2026-03-02T12:00:00Z",
+      note: null,
+      totalRefundedSet: usd("19.26"),
+      refundShippingLines: { nodes: [] },
+      refundLineItems: {
+        nodes: [
+          {
+            quantity: 1,
+            restockType: "CANCEL",
+            lineItem: { id: tee.id, sku: tee.sku },
+            subtotalSet: usd("18.00"),
+            totalTaxSet: usd("1.26"),
+          },
+        ],
+      },
+    };
+    // Without current_quantity the webhook conversion reads the ordered quantity.
+    const normalized = toChannelOrder({
+      ...base,
+      lineItems: { nodes: [{ ...tee, currentQuantity: tee.quantity }] },
+      refunds: [cancel, ...base.refunds],
+    });
+    expect(normalized.lines[0]).toMatchObject({ quantityCancelled: 1, grossSales: "40.00" });
+    expect(normalized.refunds.map((refund) => refund.amount)).toEqual(["0.00", "18.00"]);
   });
 
   it("normalizes a cancelled order as cancelled with zero sales", () => {

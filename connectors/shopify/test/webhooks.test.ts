@@ -53,6 +53,58 @@ describe("webhook payloads map to the records the streams produce", () => {
     }
   });
 
+  it("refunds/create: CANCEL refund lines count as no return; the simulator serves them as Shopify does", () => {
+    const withCancel = orders.filter((order) => order.refunds.some((refund) => refund.rawStatus === "CANCEL"));
+    expect(withCancel.length).toBeGreaterThan(0);
+    for (const order of withCancel) {
+      const refund = order.refunds.find((candidate) => candidate.rawStatus === "CANCEL") as ChannelOrder["refunds"][0];
+      const payload = sim.refundWebhookPayload(refund.externalId);
+      expect(payload.refund_line_items.length).toBeGreaterThan(0);
+      expect(mapRefundWebhook(payload, order.currency)).toMatchObject({ quantity: 0, amount: "0.00", tax: "0.00" });
+      // Shopify lowers the cancelled lines' current_quantity; the units are cancelled units of the line.
+      const orderPayload = sim.orderWebhookPayload(order.externalId);
+      for (const item of payload.refund_line_items) {
+        expect(item.restock_type).toBe("cancel");
+        expect(Number(item.subtotal)).toBeGreaterThan(0);
+        const line = orderPayload.line_items.find((candidate) => candidate.id === item.line_item_id);
+        expect(line?.current_quantity).toBeLessThanOrEqual((line?.quantity ?? 0) - item.quantity);
+        const normalized = order.lines.find((candidate) => candidate.externalId === line?.admin_graphql_api_id);
+        expect(normalized?.quantityCancelled).toBe(item.quantity);
+      }
+    }
+  });
+
+  it("refunds/create: a refund mixing CANCEL and RETURN lines keeps the returned merchandise, tax and shipping", () => {
+    const refund = mapRefundWebhook(
+      {
+        id: 77,
+        order_id: 1001,
+        created_at: "2026-03-06T10:00:00-05:00",
+        refund_line_items: [
+          { line_item_id: 1, quantity: 1, restock_type: "return", subtotal: "18.00", total_tax: "1.26" },
+          { line_item_id: 1, quantity: 1, restock_type: "cancel", subtotal: "18.00", total_tax: "1.26" },
+          { line_item_id: 2, quantity: 2, restock_type: "cancel", subtotal: "29.98", total_tax: "2.10" },
+        ],
+        refund_shipping_lines: [{ amount: "5.99" }],
+        transactions: [{ amount: "76.57", currency: "USD", kind: "refund", status: "success" }],
+      },
+      "USD",
+    );
+    expect(refund).toEqual({
+      externalId: "gid://shopify/Refund/77",
+      orderExternalId: "gid://shopify/Order/1001",
+      lineExternalId: "gid://shopify/LineItem/1",
+      sku: null,
+      quantity: 1,
+      amount: "18.00",
+      shipping: "5.99",
+      tax: "1.26",
+      currency: "USD",
+      createdAt: "2026-03-06T15:00:00.000Z",
+      rawStatus: "CANCEL+RETURN",
+    });
+  });
+
   it("products/update: listings and catalog facts (costs come from inventory_items/update)", () => {
     for (const expected of listings) {
       const productId = sim.expectedCosts().find((cost) => cost.variantId === expected.externalId)?.productId as string;

@@ -4,7 +4,8 @@
  * Login with Amazon (refresh and authorization-code grants, consent redirect), Sellers,
  * Orders v2026-01-01 (searchOrders, getOrder), Reports 2021-06-30 (create, poll, document,
  * gzip download from a pre-signed "S3" URL), FBA Inventory v1, Listings Items 2021-08-01 and
- * Finances v0. Documented rate limits are enforced (429 + Retry-After), faults are injectable
+ * Finances v0. Documented rate limits (or those granted by `grantedRateLimits`) are enforced
+ * (429 + Retry-After) and announced (`x-amzn-RateLimit-Limit`), faults are injectable
  * through `server.inject`, and per-region endpoints (`/na`, `/eu`, `/fe`) and per-app roles
  * let tests reproduce a wrong region or a missing role.
  *
@@ -14,6 +15,18 @@
  * - orders carry no refunds (Finances does); line ids are `${orderId}/${sellerSku}`;
  * - fees are Finances shipment and refund events (the monthly subscription is not an
  *   order event and is not served); refunded charges are `adjustment` fee events.
+ *
+ * Wall clock mode (the demo): pass `clock: systemClock` (from the SDK). The API then shows
+ * the dataset at `clock.now()` instead of a frozen `asOf` (`asOf`/`now` are ignored),
+ * rebuilding its view when a request finds it older than ~2 s (only the last
+ * MAX_ORDER_EVENT_LAG_DAYS are rebuilt), so new orders appear, pending orders get their
+ * prices, shipments and refunds reach Finances and reports. `port`, `clientId`,
+ * `clientSecret`, `refreshToken` and `sellerId` make a restarted simulator reachable with
+ * the same stored connection:
+ *
+ *   const amazon = new AmazonSimulator({ merchant, clock: systemClock, port: 48102,
+ *     clientId, clientSecret, refreshToken, sellerId: "A2SIMSELLER01" });
+ *   await amazon.start(); ... await amazon.close();
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -29,13 +42,25 @@ import {
   type InventoryLevel,
   type LineStatus,
   type OrderStatus,
+  type RateLimit,
   type StreamName,
 } from "@crosschannel/connector-sdk";
 import {
+  FollowingClock,
   MerchantDataset,
   SimulatorServer,
   VirtualClock,
+  OrderDays,
+  WallClockRefresher,
+  dateOf,
+  dayNumber,
+  mergeSorted,
+  orderStage,
+  routesWithRefresh,
+  settledBefore,
+  type Clock,
   type ConnectorSimulator,
+  type SimOrder,
   type SimRequest,
   type SimResponse,
   type SimRoute,
@@ -48,6 +73,7 @@ import {
   AMAZON_RATE_LIMITS,
   marketplaceById,
   type AllOrdersReportRow,
+  type AmazonOperation,
   type AmazonFulfillmentStatus,
   type AmazonInventorySummary,
   type AmazonListingItem,
@@ -84,7 +110,42 @@ export interface AmazonSimulatorOptions {
   backfillMonths?: number;
   /** Reports include orders updated exactly at dataEndTime (Amazon does not document either way). */
   reportEndInclusive?: boolean;
+  /**
+   * Limits granted above (or below) the documented ones, per operation: enforced, and announced
+   * in `x-amzn-RateLimit-Limit` (the rate; Amazon announces no burst) as Amazon does. Demos
+   * grant higher report limits so a backfill is quick; tests keep the documented limits.
+   */
+  grantedRateLimits?: Partial<Record<AmazonOperation, RateLimit>>;
+  /**
+   * Wall clock mode: the API shows the dataset at `clock.now()` (refreshed lazily, see the
+   * top comment) instead of a VirtualClock frozen at `asOf`.
+   */
+  clock?: Clock;
+  /** How old a wall clock view may get before it is rebuilt (default 2000 ms). */
+  refreshMs?: number;
+  /** Loopback port of the SP-API/LWA server (default: any free port). */
+  port?: number;
+  /** LWA credentials the simulator accepts (default: made up per process). */
+  clientId?: string;
+  clientSecret?: string;
+  refreshToken?: string;
 }
+
+/**
+ * Higher report limits a demo simulator may grant (announced in `x-amzn-RateLimit-Limit`, which
+ * the connector follows): with the documented createReport and getReportDocument rates (one a
+ * minute after a burst of 15) a 24-month backfill waits ten minutes for its last reports.
+ */
+export const DEMO_GRANTED_RATE_LIMITS = {
+  createReport: { ratePerSecond: 0.5, burst: 15 },
+  getReportDocument: { ratePerSecond: 0.5, burst: 15 },
+} as const satisfies Partial<Record<AmazonOperation, RateLimit>>;
+
+type OrderOutputs = {
+  orders: ChannelOrder[];
+  fees: FeeEvent[];
+  events: Array<{ kind: "shipment" | "refund"; event: AmazonShipmentEvent }>;
+};
 
 export const SIM_APPLICATION_ID = "amzn1.sp.solution.00000000-fake-4000-8000-000000000000";
 const CLIENT_ID = fakeSecret("amzn1.application-oa2-client.", 16);
@@ -163,7 +224,6 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
   readonly clock: VirtualClock;
   readonly server: SimulatorServer;
   readonly merchant: MerchantDataset;
-  readonly rateLimits = AMAZON_RATE_LIMITS;
   readonly region: AmazonRegion;
   readonly sellerId: string;
   readonly marketplaceId: string;
@@ -183,6 +243,14 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
   #s3: Server | null = null;
   #s3Url: string | null = null;
   #counter = 0;
+  readonly #clientId: string;
+  readonly #clientSecret: string;
+  readonly #refreshToken: string;
+  /** Wall clock mode only. */
+  readonly #refresher: WallClockRefresher | null = null;
+  #frozen: ({ before: string } & OrderOutputs) | null = null;
+  #days: OrderDays | null = null;
+  readonly #recentCache = new Map<string, { placedAt: string; stage: number; outputs: OrderOutputs }>();
 
   constructor(options: AmazonSimulatorOptions = {}) {
     this.#options = options;
@@ -195,12 +263,29 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
     if (marketplaceId === null) throw new Error("the dataset's amazon channel has no marketplace id");
     this.marketplaceId = marketplaceId;
     this.roles = new Set(options.roles ?? ALL_ROLES);
-    this.#asOf = options.asOf ?? `${this.merchant.end}T00:00:00.000Z`;
-    this.clock = new VirtualClock(options.now ?? new Date(Date.parse(this.#asOf) + 10 * MINUTE).toISOString());
+    this.#clientId = options.clientId ?? CLIENT_ID;
+    this.#clientSecret = options.clientSecret ?? CLIENT_SECRET;
+    this.#refreshToken = options.refreshToken ?? REFRESH_TOKEN;
+    if (options.clock) {
+      this.clock = new FollowingClock(options.clock);
+      this.#asOf = new Date(this.clock.now()).toISOString();
+      this.#refresher = new WallClockRefresher(
+        this.clock,
+        (asOf) => {
+          this.#asOf = asOf;
+          this.#build();
+        },
+        { maxAgeMs: options.refreshMs },
+      );
+    } else {
+      this.#asOf = options.asOf ?? `${this.merchant.end}T00:00:00.000Z`;
+      this.clock = new VirtualClock(options.now ?? new Date(Date.parse(this.#asOf) + 10 * MINUTE).toISOString());
+    }
     this.#build();
+    const routes = this.#routes();
     this.server = new SimulatorServer({
       clock: this.clock,
-      rateLimits: AMAZON_RATE_LIMITS,
+      rateLimits: this.rateLimits,
       // Revocation (server.revokeCredentials) answers 401 on every SP-API route; tokens
       // themselves are checked per route (expired, unknown) with Amazon's 403 bodies.
       authenticate: (headers) => typeof headers["x-amz-access-token"] === "string",
@@ -218,12 +303,35 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
           { code: "QuotaExceeded", message: "You exceeded your quota for the requested resource.", details: "" },
         ],
       },
-      routes: this.#routes(),
+      port: options.port,
+      routes: this.#refresher ? routesWithRefresh(routes, () => this.#refresher?.refresh()) : routes,
     });
   }
 
   get asOf(): string {
     return this.#asOf;
+  }
+
+  /** The limits the simulator enforces and announces: documented, or granted by `grantedRateLimits`. */
+  get rateLimits(): Readonly<Record<string, RateLimit>> {
+    return { ...AMAZON_RATE_LIMITS, ...this.#options.grantedRateLimits };
+  }
+
+  /** True in wall clock mode (`clock` option). */
+  get wallClock(): boolean {
+    return this.#refresher !== null;
+  }
+
+  /** Wall clock mode: rebuilds the view at `clock.now()` now (requests do it lazily). */
+  refresh(): void {
+    this.#refresher?.refresh(true);
+  }
+
+  /** Wall clock mode: rebuild statistics. */
+  get rebuildStats(): { rebuilds: number; lastRebuildMs: number } | null {
+    return this.#refresher
+      ? { rebuilds: this.#refresher.rebuilds, lastRebuildMs: this.#refresher.lastRebuildMs }
+      : null;
   }
 
   /**
@@ -254,8 +362,9 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
     this.#refreshTokenValid = false;
   }
 
-  async start(): Promise<void> {
-    await this.server.start();
+  /** Listens on 127.0.0.1 at `port` (or the `port` option, or any free port); the "S3" host on any free port. */
+  async start(port?: number): Promise<void> {
+    await this.server.start(port);
     if (this.#s3) return;
     const s3 = createServer((request, response) => {
       const url = new URL(request.url ?? "/", "http://127.0.0.1");
@@ -314,7 +423,7 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
   }
 
   credentials(): AmazonCredentials {
-    return { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken: REFRESH_TOKEN };
+    return { clientId: this.#clientId, clientSecret: this.#clientSecret, refreshToken: this.#refreshToken };
   }
 
   expectedRecords(stream: StreamName): unknown[] {
@@ -327,12 +436,106 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
   #build(): void {
     const { merchant } = this;
     const asOf = this.#asOf;
-    const orders: ChannelOrder[] = [];
-    const fees: FeeEvent[] = [];
-    const events: Array<{ kind: "shipment" | "refund"; event: AmazonShipmentEvent }> = [];
-    for (const order of merchant.orders({ channel: "amazon" })) {
+    let orders: ChannelOrder[];
+    let fees: FeeEvent[];
+    let events: OrderOutputs["events"];
+    if (this.#refresher === null) {
+      const outputs: OrderOutputs = { orders: [], fees: [], events: [] };
+      this.#collectOrders(merchant.orders({ channel: "amazon" }), outputs);
+      ({ orders, fees, events } = outputs);
+      events.sort(byEventTime);
+      orders.sort(byOrderTime);
+    } else {
+      // Wall clock mode: orders settled before `before` never change; keep their outputs
+      // (sorted once), rebuild the recent window from memoized days and per-order views.
+      const before = settledBefore(asOf);
+      if (this.#frozen?.before !== before) {
+        const previous = this.#frozen !== null && this.#frozen.before < before ? this.#frozen : null;
+        const added: OrderOutputs = { orders: [], fees: [], events: [] };
+        this.#collectOrders(
+          merchant.orders({ ...(previous ? { from: previous.before } : {}), to: before, channel: "amazon" }),
+          added,
+        );
+        this.#frozen = {
+          before,
+          orders: mergeSorted(previous?.orders ?? [], added.orders.sort(byOrderTime), byOrderTime),
+          fees: [...(previous?.fees ?? []), ...added.fees],
+          events: mergeSorted(previous?.events ?? [], added.events.sort(byEventTime), byEventTime),
+        };
+        for (const [id, entry] of this.#recentCache) if (entry.placedAt < before) this.#recentCache.delete(id);
+      }
+      const recent: OrderOutputs = { orders: [], fees: [], events: [] };
+      this.#days ??= new OrderDays(merchant, "amazon");
+      this.#collectOrders(this.#days.range(before, dateOf(dayNumber(asOf) + 1)), recent, this.#recentCache);
+      orders = mergeSorted(this.#frozen.orders, recent.orders.sort(byOrderTime), byOrderTime);
+      events = mergeSorted(this.#frozen.events, recent.events.sort(byEventTime), byEventTime);
+      fees = [...this.#frozen.fees, ...recent.fees];
+    }
+    const listings = merchant.products
+      .map((product) => merchant.listingAsOf(product.sku, "amazon", asOf, LABELS))
+      .filter((listing): listing is ChannelListing => listing !== null);
+    const inventory = listings.map((listing) => merchant.inventoryLevelAt(listing.sku, "amazon", asOf, LABELS));
+    const byTime =
+      <R>(cursor: (record: R) => string, id: (record: R) => string) =>
+      (a: R, b: R) =>
+        cursor(a) !== cursor(b) ? (cursor(a) < cursor(b) ? -1 : 1) : id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0;
+    this.#expected = {
+      orders,
+      listings: listings.sort(
+        byTime(
+          (listing) => listing.updatedAt,
+          (listing) => listing.sku,
+        ),
+      ),
+      inventory: inventory.sort(
+        byTime(
+          (level) => level.observedAt,
+          (level) => level.sku,
+        ),
+      ),
+      fees,
+    };
+    this.#events = events;
+  }
+
+  /** Adds the orders' views at `asOf`, their fee events and their Finances events to `into`. */
+  #collectOrders(
+    source: Iterable<SimOrder>,
+    into: OrderOutputs,
+    cache?: Map<string, { placedAt: string; stage: number; outputs: OrderOutputs }>,
+  ): void {
+    const asOf = this.#asOf;
+    for (const order of source) {
+      if (order.placedAt > asOf) continue;
+      let outputs = into;
+      if (cache) {
+        const stage = orderStage(order, asOf);
+        const hit = cache.get(order.id);
+        if (hit?.stage === stage) {
+          into.orders.push(...hit.outputs.orders);
+          into.fees.push(...hit.outputs.fees);
+          into.events.push(...hit.outputs.events);
+          continue;
+        }
+        outputs = { orders: [], fees: [], events: [] };
+        cache.set(order.id, { placedAt: order.placedAt, stage, outputs });
+      }
+      this.#collectOrder(order, outputs);
+      if (outputs !== into) {
+        into.orders.push(...outputs.orders);
+        into.fees.push(...outputs.fees);
+        into.events.push(...outputs.events);
+      }
+    }
+  }
+
+  #collectOrder(order: SimOrder, into: OrderOutputs): void {
+    const { merchant } = this;
+    const asOf = this.#asOf;
+    const { orders, fees, events } = into;
+    {
       const view = merchant.orderAsOf(order, asOf, LABELS);
-      if (view === null) continue;
+      if (view === null) return;
       orders.push(amazonView(view));
       const currency = order.currency;
       const amount = (minor: number) => ({
@@ -441,42 +644,6 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
         if (credit) refundEvent("Commission", "refund_commission", credit.amountMinor);
       }
     }
-    events.sort((a, b) => {
-      const left = `${a.event.PostedDate}|${a.kind}|${a.event.AmazonOrderId}`;
-      const right = `${b.event.PostedDate}|${b.kind}|${b.event.AmazonOrderId}`;
-      return left < right ? -1 : left > right ? 1 : 0;
-    });
-    const listings = merchant.products
-      .map((product) => merchant.listingAsOf(product.sku, "amazon", asOf, LABELS))
-      .filter((listing): listing is ChannelListing => listing !== null);
-    const today = asOf.slice(0, 10);
-    const inventory = listings.map((listing) => merchant.inventoryLevel(listing.sku, "amazon", today, LABELS));
-    const byTime =
-      <R>(cursor: (record: R) => string, id: (record: R) => string) =>
-      (a: R, b: R) =>
-        cursor(a) !== cursor(b) ? (cursor(a) < cursor(b) ? -1 : 1) : id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0;
-    this.#expected = {
-      orders: orders.sort(
-        byTime(
-          (order) => order.updatedAt,
-          (order) => order.externalId,
-        ),
-      ),
-      listings: listings.sort(
-        byTime(
-          (listing) => listing.updatedAt,
-          (listing) => listing.sku,
-        ),
-      ),
-      inventory: inventory.sort(
-        byTime(
-          (level) => level.observedAt,
-          (level) => level.sku,
-        ),
-      ),
-      fees,
-    };
-    this.#events = events;
   }
 
   // -------------------------------------------------------------------------------------
@@ -493,7 +660,7 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
       method,
       path: new RegExp(`^/(?<region>na|eu|fe)${pattern}$`),
       operation,
-      handle: (request) => this.#guard(request, role) ?? handle(request),
+      handle: (request) => this.#announceRateLimit(operation, this.#guard(request, role) ?? handle(request)),
     });
     return [
       {
@@ -573,6 +740,13 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
     ];
   }
 
+  /** SP-API answers carry the rate granted for the operation (`x-amzn-RateLimit-Limit`). */
+  #announceRateLimit(operation: string, response: SimResponse): SimResponse {
+    const limit = this.rateLimits[operation];
+    if (!limit) return response;
+    return { ...response, headers: { ...response.headers, "x-amzn-RateLimit-Limit": String(limit.ratePerSecond) } };
+  }
+
   #guard(request: SimRequest, role: AmazonRole | null): SimResponse | null {
     const token = String(request.headers["x-amz-access-token"] ?? "");
     const issuedAt = this.#accessTokens.get(token);
@@ -593,7 +767,7 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
       status,
       body: { error: code, error_description: description },
     });
-    if (form.client_id !== CLIENT_ID || form.client_secret !== CLIENT_SECRET) {
+    if (form.client_id !== this.#clientId || form.client_secret !== this.#clientSecret) {
       return lwaError(401, "invalid_client", "Client authentication failed");
     }
     const issue = (extra: Record<string, unknown> = {}) => {
@@ -602,7 +776,7 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
       return { body: { access_token: accessToken, token_type: "bearer", expires_in: ACCESS_TOKEN_SECONDS, ...extra } };
     };
     if (form.grant_type === "refresh_token") {
-      if (form.refresh_token !== REFRESH_TOKEN || !this.#refreshTokenValid) {
+      if (form.refresh_token !== this.#refreshToken || !this.#refreshTokenValid) {
         return lwaError(400, "invalid_grant", "The request has an invalid grant parameter : refresh_token");
       }
       return issue();
@@ -618,7 +792,7 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
         return lwaError(400, "invalid_grant", "The request has an invalid grant parameter : code");
       }
       code.used = true;
-      return issue({ refresh_token: REFRESH_TOKEN });
+      return issue({ refresh_token: this.#refreshToken });
     }
     return lwaError(400, "unsupported_grant_type", `grant_type ${String(form.grant_type)} is not supported`);
   }
@@ -987,6 +1161,29 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
 
 // ---------------------------------------------------------------------------------------
 // Dataset view -> Amazon
+
+/** Finances events in PostedDate order (then kind, order id). */
+function byEventTime(
+  a: { kind: string; event: AmazonShipmentEvent },
+  b: { kind: string; event: AmazonShipmentEvent },
+): number {
+  const left = `${a.event.PostedDate}|${a.kind}|${a.event.AmazonOrderId}`;
+  const right = `${b.event.PostedDate}|${b.kind}|${b.event.AmazonOrderId}`;
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/** Orders by (updatedAt, externalId). */
+function byOrderTime(a: ChannelOrder, b: ChannelOrder): number {
+  return a.updatedAt !== b.updatedAt
+    ? a.updatedAt < b.updatedAt
+      ? -1
+      : 1
+    : a.externalId < b.externalId
+      ? -1
+      : a.externalId > b.externalId
+        ? 1
+        : 0;
+}
 
 /** The normalized order a correct connector yields for a dataset order, as Amazon shows it. */
 export function amazonView(view: ChannelOrder): ChannelOrder {

@@ -9,11 +9,28 @@
  * The API shows the dataset as it stands at the simulator's clock (capped at `asOf`), so
  * a test can move time forward and watch orders change; `expectedRecords` is the view at
  * `asOf`, computed from the dataset's own views (never from the connector's code).
+ *
+ * Wall clock mode (the demo): pass `clock: systemClock` (from the SDK). The API then shows
+ * the dataset at `clock.now()` (`asOf`/`clockStart` are ignored), rebuilding its view when
+ * a request finds it older than ~2 s (per-order views and transactions are memoized; only
+ * what changed is re-encoded), so new orders appear, are accepted, shipped and refunded,
+ * and offer quantities drop with live orders. `port` and `apiKey` make a restarted
+ * simulator reachable with the same stored connection:
+ *
+ *   const bestbuy = new BestBuySimulator({ merchant, clock: systemClock, port: 48103, apiKey });
+ *   await bestbuy.start(); ... await bestbuy.close();
  */
 import {
+  FollowingClock,
   MerchantDataset,
   SimulatorServer,
   VirtualClock,
+  WallClockRefresher,
+  dateOf,
+  dayNumber,
+  orderStage,
+  routesWithRefresh,
+  type Clock,
   type ConnectorSimulator,
   type SimFee,
   type SimOrder,
@@ -105,6 +122,15 @@ export interface BestBuySimulatorOptions {
    * exclusive instead of inclusive: a connector must be exact either way.
    */
   exclusiveDateBounds?: boolean;
+  /**
+   * Wall clock mode: the API shows the dataset at `clock.now()` (refreshed lazily, see the
+   * top comment) instead of a VirtualClock capped at `asOf`.
+   */
+  clock?: Clock;
+  /** How old a wall clock view may get before it is rebuilt (default 2000 ms). */
+  refreshMs?: number;
+  /** Loopback port to listen on (default: any free port). */
+  port?: number;
 }
 
 interface View {
@@ -139,7 +165,7 @@ export class BestBuySimulator implements ConnectorSimulator<BestBuyConfig, BestB
   readonly server: SimulatorServer;
   readonly merchant: MerchantDataset;
   readonly channel: string;
-  readonly asOf: string;
+  #asOf: string;
   readonly rateLimits = MIRAKL_RATE_LIMITS;
   readonly shopId: number;
   /** Every export created, by tracking id (tests inspect them). */
@@ -151,17 +177,24 @@ export class BestBuySimulator implements ConnectorSimulator<BestBuyConfig, BestB
       "exportDelayMs" | "ordersPerChunk" | "offersPerChunk" | "transactionPageCap" | "overlapMs" | "exclusiveDateBounds"
     >
   >;
-  readonly #simOrders: SimOrder[];
-  readonly #simFees: SimFee[];
+  #simOrders: SimOrder[];
+  #simFees: SimFee[];
   #view: View | null = null;
   #nextTracking = 1;
+  /** Wall clock mode only: the refresher, the day the orders and fees were read up to, memoized encodings. */
+  readonly #refresher: WallClockRefresher | null = null;
+  #readUntil: string | null = null;
+  readonly #orderCache = new Map<string, { stage: number; entry: View["orders"][number] | null }>();
+  readonly #transactionCache = new Map<string, View["transactions"][number]>();
 
   constructor(options: BestBuySimulatorOptions = {}) {
     this.merchant =
       options.merchant ??
       new MerchantDataset({ seed: options.seed ?? 42, start: "2026-03-01", days: 30, skus: 40, ordersPerDay: 80 });
     this.channel = options.channel ?? "bestbuy";
-    this.asOf = options.asOf ?? `${this.merchant.end}T00:00:00.000Z`;
+    this.#asOf = options.clock
+      ? new Date(options.clock.now()).toISOString()
+      : (options.asOf ?? `${this.merchant.end}T00:00:00.000Z`);
     this.#apiKey = options.apiKey ?? "5b1e0c7a-93d4-4f0e-b2a8-7c6d1e9f3a20";
     this.shopId = options.shopId ?? 2001;
     this.#options = {
@@ -172,22 +205,62 @@ export class BestBuySimulator implements ConnectorSimulator<BestBuyConfig, BestB
       overlapMs: options.overlapMs ?? 5 * 60_000,
       exclusiveDateBounds: options.exclusiveDateBounds ?? false,
     };
-    this.clock = new VirtualClock(options.clockStart ?? this.asOf);
-    this.#simOrders = [...this.merchant.orders({ channel: this.channel })];
-    this.#simFees = [...this.merchant.fees({ channel: this.channel })];
+    if (options.clock) {
+      this.clock = new FollowingClock(options.clock);
+      this.#simOrders = [];
+      this.#simFees = [];
+      this.#refresher = new WallClockRefresher(
+        this.clock,
+        (asOf) => {
+          this.#asOf = asOf;
+          this.#build(asOf);
+        },
+        { maxAgeMs: options.refreshMs },
+      );
+      this.#build(this.#asOf);
+    } else {
+      this.clock = new VirtualClock(options.clockStart ?? this.asOf);
+      this.#simOrders = [...this.merchant.orders({ channel: this.channel })];
+      this.#simFees = [...this.merchant.fees({ channel: this.channel })];
+    }
+    const routes = this.#routes();
     this.server = new SimulatorServer({
+      port: options.port,
       clock: this.clock,
       rateLimits: MIRAKL_RATE_LIMITS,
       // Mirakl takes the raw key: "Bearer <key>" is refused like a wrong key.
       authenticate: (headers) => headers.authorization === this.#apiKey,
       unauthorizedBody: { status: 401, message: "Unauthorized" },
       rateLimitedBody: { status: 429, message: "Too many requests" },
-      routes: this.#routes(),
+      routes: this.#refresher ? routesWithRefresh(routes, () => this.#refresher?.refresh()) : routes,
     });
   }
 
-  async start(): Promise<void> {
-    await this.server.start();
+  /** Latest moment the API shows: fixed, or (wall clock mode) the last refresh. */
+  get asOf(): string {
+    return this.#asOf;
+  }
+
+  /** True in wall clock mode (`clock` option). */
+  get wallClock(): boolean {
+    return this.#refresher !== null;
+  }
+
+  /** Wall clock mode: rebuilds the view at `clock.now()` now (requests do it lazily). */
+  refresh(): void {
+    this.#refresher?.refresh(true);
+  }
+
+  /** Wall clock mode: rebuild statistics. */
+  get rebuildStats(): { rebuilds: number; lastRebuildMs: number } | null {
+    return this.#refresher
+      ? { rebuilds: this.#refresher.rebuilds, lastRebuildMs: this.#refresher.lastRebuildMs }
+      : null;
+  }
+
+  /** Listens on 127.0.0.1 at `port` (or the `port` option, or any free port). */
+  async start(port?: number): Promise<void> {
+    await this.server.start(port);
   }
 
   async close(): Promise<void> {
@@ -222,6 +295,7 @@ export class BestBuySimulator implements ConnectorSimulator<BestBuyConfig, BestB
 
   /** The API's view now: the dataset at the clock, capped at `asOf`. */
   #now(): View {
+    if (this.#refresher !== null) return this.#build(this.#asOf);
     const now = Math.min(this.clock.now(), Date.parse(this.asOf));
     return this.#build(new Date(now).toISOString());
   }
@@ -229,18 +303,38 @@ export class BestBuySimulator implements ConnectorSimulator<BestBuyConfig, BestB
   #build(at: string): View {
     if (this.#view?.at === at) return this.#view;
     const { merchant, channel } = this;
+    const wall = this.#refresher !== null;
+    if (wall && this.#readUntil !== at.slice(0, 10)) {
+      // Wall clock mode: read the dataset up to the end of today, once per day.
+      const to = dateOf(dayNumber(at) + 1);
+      this.#simOrders = [...merchant.orders({ channel, to })];
+      this.#simFees = [...merchant.fees({ channel, to })];
+      this.#readUntil = at.slice(0, 10);
+    }
     const orders: View["orders"] = [];
     for (const sim of this.#simOrders) {
+      let stage = 0;
+      if (wall) {
+        if (sim.placedAt > at) continue;
+        stage = orderStage(sim, at);
+        const hit = this.#orderCache.get(sim.id);
+        if (hit?.stage === stage) {
+          if (hit.entry) orders.push(hit.entry);
+          continue;
+        }
+      }
       const view = merchant.orderAsOf(sim, at, LABELS);
       if (view === null) continue;
       const withIds = withMiraklIds(view);
       const expected: ChannelOrder = { ...withIds, cancellations: cancellationsOf(sim, withIds) };
-      orders.push({
+      const entry = {
         wire: encodeOrder(sim, expected, merchant.channel(channel).taxRate),
         expected,
         createdAt: expected.placedAt,
         updatedAt: expected.updatedAt,
-      });
+      };
+      orders.push(entry);
+      if (wall) this.#orderCache.set(sim.id, { stage, entry });
     }
     orders.sort((a, b) => compare(a.createdAt, b.createdAt) || compare(a.wire.order_id, b.wire.order_id));
 
@@ -248,7 +342,7 @@ export class BestBuySimulator implements ConnectorSimulator<BestBuyConfig, BestB
     for (const product of merchant.products) {
       const listing = merchant.listingAsOf(product.sku, channel, at, LABELS);
       if (listing === null) continue;
-      const level = merchant.inventoryLevel(product.sku, channel, at.slice(0, 10), LABELS);
+      const level = merchant.inventoryLevelAt(product.sku, channel, at, LABELS);
       // One offer carries one last_updated date for price, state and quantity.
       const updatedAt = listing.updatedAt > level.observedAt ? listing.updatedAt : level.observedAt;
       const outOfStock = listing.active && level.available === 0;
@@ -276,18 +370,30 @@ export class BestBuySimulator implements ConnectorSimulator<BestBuyConfig, BestB
     const transactions: View["transactions"] = [];
     for (const fee of this.#simFees) {
       if (fee.occurredAt > at) continue;
+      const cached = wall ? this.#transactionCache.get(fee.id) : undefined;
+      if (cached) {
+        transactions.push(cached);
+        continue;
+      }
       const expected = withMiraklFeeIds(merchant.feeEvent(fee, LABELS));
-      transactions.push({ wire: encodeTransaction(expected), expected });
+      const row = { wire: encodeTransaction(expected), expected };
+      transactions.push(row);
+      if (wall) this.#transactionCache.set(fee.id, row);
     }
     // TL02 also logs what the customer paid (not a fee): the connector must skip it.
     for (const sim of this.#simOrders) {
       if (sim.fulfilledAt === null || sim.fulfilledAt > at) continue;
+      const cached = wall ? this.#transactionCache.get(`${sim.id}-OA`) : undefined;
+      if (cached) {
+        transactions.push(cached);
+        continue;
+      }
       const paid = sim.lines.reduce(
         (sum, line) =>
           sum + (line.unitPriceMinor - line.discountPerUnitMinor) * (line.quantity - line.cancelledAtAcceptance),
         0,
       );
-      transactions.push({
+      const row: View["transactions"][number] = {
         wire: {
           id: `${sim.id}-OA`,
           transaction_type: "ORDER_AMOUNT",
@@ -301,12 +407,22 @@ export class BestBuySimulator implements ConnectorSimulator<BestBuyConfig, BestB
           entities: { order: { id: miraklOrderId(sim.id), commercial_id: sim.id }, order_line: null, refund: null },
         },
         expected: null,
-      });
+      };
+      transactions.push(row);
+      if (wall) this.#transactionCache.set(`${sim.id}-OA`, row);
     }
-    transactions.sort(
-      (a, b) =>
-        compare(Date.parse(a.wire.last_updated), Date.parse(b.wire.last_updated)) || compare(a.wire.id, b.wire.id),
-    );
+    if (wall) {
+      // Same order, with each row's time parsed once.
+      const times = new Map(transactions.map((row) => [row, Date.parse(row.wire.last_updated)]));
+      transactions.sort(
+        (a, b) => compare(times.get(a) as number, times.get(b) as number) || compare(a.wire.id, b.wire.id),
+      );
+    } else {
+      transactions.sort(
+        (a, b) =>
+          compare(Date.parse(a.wire.last_updated), Date.parse(b.wire.last_updated)) || compare(a.wire.id, b.wire.id),
+      );
+    }
     this.#view = { at, orders, offers, transactions };
     return this.#view;
   }

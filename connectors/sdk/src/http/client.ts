@@ -51,6 +51,23 @@ export interface HttpClientOptions {
   maxRetryAfterMs?: number;
   /** Literal values to scrub from errors (the engine adds every credential value). */
   secrets?: readonly string[];
+  /**
+   * Response header in which the channel announces the sustained rate (requests per second)
+   * it grants this caller for the operation, e.g. Amazon's `x-amzn-RateLimit-Limit`. When set,
+   * the operation is paced at the announced rate from the next call on, higher or lower than
+   * the documented one; the burst stays as documented (channels do not announce it).
+   */
+  rateLimitHeader?: string;
+}
+
+/** What an operation's token bucket allows now. */
+export interface RateLimitState {
+  /** The limit in force: the documented one, or the announced rate with the documented burst. */
+  limit: RateLimit;
+  /** Tokens available now (fractional). */
+  tokens: number;
+  /** Milliseconds until a call could go out without waiting (0: now). */
+  waitMs: number;
 }
 
 /** Run-scoped plumbing the engine injects; standalone clients get sensible defaults. */
@@ -194,8 +211,9 @@ export class HttpClient {
   readonly stats: HttpStats;
   readonly budget: CallBudget;
   readonly #options: Required<
-    Omit<HttpClientOptions, "headers" | "rateLimits" | "secrets" | "allowedHosts" | "network">
+    Omit<HttpClientOptions, "headers" | "rateLimits" | "secrets" | "allowedHosts" | "network" | "rateLimitHeader">
   > & {
+    rateLimitHeader: string | null;
     headers: Record<string, string>;
     rateLimits: Record<string, RateLimit>;
     secrets: readonly string[];
@@ -221,6 +239,7 @@ export class HttpClient {
       allowedHosts: options.allowedHosts ?? null,
       network: options.network ?? DEFAULT_NETWORK,
       maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      rateLimitHeader: options.rateLimitHeader ?? null,
     };
     for (const [operation, limit] of Object.entries(this.#options.rateLimits)) assertRateLimit(limit, operation);
     assertRateLimit(this.#options.defaultRateLimit, "defaultRateLimit");
@@ -232,6 +251,12 @@ export class HttpClient {
     this.#random = runtime.random ?? Math.random;
     this.budget = runtime.budget ?? new CallBudget();
     this.stats = runtime.stats ?? new HttpStats();
+  }
+
+  /** The operation's limit in force and its bucket's state, without taking a token. */
+  rateLimit(operation: string): RateLimitState {
+    const bucket = this.#bucket(operation);
+    return { limit: bucket.limit, tokens: bucket.tokens, waitMs: bucket.waitMs };
   }
 
   /** GET a JSON document. */
@@ -280,6 +305,7 @@ export class HttpClient {
       if (outcome.type === "response") {
         const { response, text, bytes } = outcome;
         this.stats.bytes += bytes;
+        this.#followAnnouncedRate(bucket, response.headers);
         if (response.ok) {
           try {
             return { status: response.status, headers: response.headers, body: parseBody<T>(response, text), bytes };
@@ -405,6 +431,12 @@ export class HttpClient {
     return `${parsed.host} is not one of the channel's documented hosts (${allowedHosts.join(", ")})`;
   }
 
+  #followAnnouncedRate(bucket: TokenBucket, headers: Headers): void {
+    if (this.#options.rateLimitHeader === null) return;
+    const announced = parseAnnouncedRate(headers.get(this.#options.rateLimitHeader));
+    if (announced !== null) bucket.setRate(announced);
+  }
+
   #countRetry(operationStats: OperationStats): void {
     this.stats.retried += 1;
     operationStats.retried += 1;
@@ -480,6 +512,15 @@ function parseBody<T>(response: Response, text: string): T {
   if (text.length === 0) return null as T;
   if (type.includes("json")) return JSON.parse(text) as T;
   return text as T;
+}
+
+/** An announced rate (requests per second, e.g. "0.0167"); null when absent or not a positive number. */
+export function parseAnnouncedRate(header: string | null): number | null {
+  if (header === null) return null;
+  const value = header.trim();
+  if (!/^\d+(\.\d+)?$/.test(value)) return null;
+  const rate = Number(value);
+  return Number.isFinite(rate) && rate > 0 ? rate : null;
 }
 
 /** Retry-After as milliseconds from now: delta-seconds or an HTTP date; null when absent/invalid. */

@@ -22,7 +22,7 @@ export function assertRateLimit(limit: RateLimit, label: string): void {
  * paused until a moment (a server's Retry-After) so no call goes out before it.
  */
 export class TokenBucket {
-  readonly limit: RateLimit;
+  #limit: RateLimit;
   readonly #clock: Clock;
   #tokens: number;
   #updatedAt: number;
@@ -31,16 +31,47 @@ export class TokenBucket {
 
   constructor(limit: RateLimit, clock: Clock) {
     assertRateLimit(limit, "TokenBucket");
-    this.limit = limit;
+    this.#limit = limit;
     this.#clock = clock;
     this.#tokens = limit.burst;
     this.#updatedAt = clock.now();
+  }
+
+  /** The limit the bucket paces at now (the documented one, or the rate the channel announced). */
+  get limit(): RateLimit {
+    return this.#limit;
   }
 
   /** Tokens available now (fractional). */
   get tokens(): number {
     this.#refill();
     return this.#tokens;
+  }
+
+  /**
+   * Milliseconds until a token is available (0 when one is), without taking it: lets a
+   * connector schedule calls (and its other waits) around the limit instead of blocking.
+   * Waiters already queued are not counted.
+   */
+  get waitMs(): number {
+    const now = this.#clock.now();
+    if (now < this.#pausedUntil) return this.#pausedUntil - now;
+    this.#refill();
+    if (this.#tokens >= 1) return 0;
+    return Math.ceil(((1 - this.#tokens) / this.#limit.ratePerSecond) * 1000);
+  }
+
+  /**
+   * Paces at another sustained rate from now on (tokens gained so far are kept; the burst
+   * does not change). Used when the channel announces the rate it grants this caller.
+   */
+  setRate(ratePerSecond: number): void {
+    if (ratePerSecond === this.#limit.ratePerSecond) return;
+    assertRateLimit({ ratePerSecond, burst: this.#limit.burst }, "TokenBucket.setRate");
+    this.#refill();
+    this.#limit = { ratePerSecond, burst: this.#limit.burst };
+    // Paused after a 429: still exactly one token when the pause ends, at the new rate.
+    if (this.#updatedAt > this.#clock.now()) this.#updatedAt = this.#pausedUntil - 1000 / ratePerSecond;
   }
 
   /** Waits for a token and takes it. Resolves to the milliseconds spent waiting. */
@@ -63,7 +94,7 @@ export class TokenBucket {
     if (until <= this.#pausedUntil) return;
     this.#pausedUntil = until;
     this.#tokens = 0;
-    this.#updatedAt = until - 1000 / this.limit.ratePerSecond;
+    this.#updatedAt = until - 1000 / this.#limit.ratePerSecond;
   }
 
   async #takeInTurn(signal?: AbortSignal): Promise<number> {
@@ -82,7 +113,7 @@ export class TokenBucket {
         this.#tokens -= 1;
         return waited;
       }
-      const wait = Math.ceil(((1 - this.#tokens) / this.limit.ratePerSecond) * 1000);
+      const wait = Math.ceil(((1 - this.#tokens) / this.#limit.ratePerSecond) * 1000);
       waited += wait;
       await this.#clock.sleep(wait, signal);
     }
@@ -91,8 +122,8 @@ export class TokenBucket {
   #refill(): void {
     const now = this.#clock.now();
     if (now <= this.#updatedAt) return;
-    const restored = ((now - this.#updatedAt) / 1000) * this.limit.ratePerSecond;
-    this.#tokens = Math.min(this.limit.burst, this.#tokens + restored);
+    const restored = ((now - this.#updatedAt) / 1000) * this.#limit.ratePerSecond;
+    this.#tokens = Math.min(this.#limit.burst, this.#tokens + restored);
     this.#updatedAt = now;
   }
 }

@@ -140,6 +140,28 @@ export interface MerchantOptions {
   start?: string;
   days?: number;
   channels?: readonly ChannelProfile[];
+  /**
+   * "retail" gives the catalog what store-level retail data has and the default lacks
+   * (see RETAIL below): a long tail in which about half the SKU × channel series sell on
+   * fewer than half the days, launches and discontinuations inside the window, level
+   * shifts, deep promotions that spike demand, and day-to-day overdispersion. Without it
+   * (or "steady") the data is exactly what earlier versions generated.
+   */
+  profile?: "steady" | "retail";
+  /**
+   * A live stream of extra orders for a demo running on the wall clock: within each
+   * window (ISO instants, `to: null` = still open) one order is placed per `everyMs` slot
+   * on average, across channels by demand share. Each order is a pure function of
+   * (seed, slot index), so a restart regenerates the same ones, and slots outside every
+   * window have none. Without this option the dataset is exactly as before.
+   */
+  live?: LiveOptions;
+}
+
+export interface LiveOptions {
+  /** Mean interval between live orders across channels, ms (at least 1000). */
+  everyMs: number;
+  windows: ReadonlyArray<{ from: string; to: string | null }>;
 }
 
 export interface Product {
@@ -154,6 +176,10 @@ export interface Product {
   popularity: number;
   /** Day the SKU stops selling everywhere, or null. */
   discontinuedOn: string | null;
+  /** Retail profile: first day the SKU sells (launched inside the window), or null. */
+  launchedOn?: string | null;
+  /** Retail profile: from each day on, demand is multiplied by its factor (level shifts, in day order). */
+  levelShifts?: ReadonlyArray<{ from: string; factor: number }>;
 }
 
 export interface SimOrderLine {
@@ -256,6 +282,24 @@ const STYLES = ["Classic", "Organic", "Heavyweight", "Vintage", "Everyday", "Tra
 /** Monday..Sunday demand multipliers (weekend peak). */
 const WEEKLY = [0.92, 0.88, 0.93, 0.98, 1.07, 1.15, 1.07] as const;
 
+/** The "retail" profile's catalog and demand properties. */
+const RETAIL = {
+  /** Popularity 1 / (1 + rank)^tail: steeper than the default 0.8, so most of the catalog sells slowly. */
+  popularityTail: 1.0,
+  /** Share of SKUs launched inside the window (between 10% and 80% of it). */
+  launchShare: 0.25,
+  /** Share of SKUs discontinued inside the window (after its first third). */
+  discontinueShare: 0.12,
+  /** Up to this many level shifts per SKU, each a factor e^N(0, levelShiftSd). */
+  maxLevelShifts: 2,
+  levelShiftSd: 0.45,
+  /** Promotion depths (percent off) and the price elasticity of demand: lift = (1 − off)^−elasticity. */
+  promotionDepths: [15, 25, 35, 50] as const,
+  elasticity: 2.5,
+  /** Day-to-day demand multiplier per SKU × channel: lognormal with this σ (mean 1). */
+  dailyNoiseSd: 0.5,
+} as const;
+
 export class MerchantDataset {
   readonly seed: string;
   readonly start: string;
@@ -264,21 +308,29 @@ export class MerchantDataset {
   readonly end: string;
   readonly ordersPerDay: number;
   readonly channels: readonly ChannelProfile[];
+  readonly profile: "steady" | "retail";
   readonly products: readonly Product[];
   readonly #bySku: Map<string, Product>;
   readonly #startDay: number;
   readonly #listed = new Map<string, { skus: Product[]; cumulative: Float64Array }>();
   readonly #meanPopularity: number;
+  readonly #live: { everyMs: number; windows: Array<{ from: number; to: number }> } | null;
+  readonly #liveDays = new Map<number, Map<string, { orders: SimOrder[]; lost: Map<string, number> }>>();
+  /** Retail profile: the last day's pick weights per channel (days are generated one channel-day at a time). */
+  readonly #retailWeights = new Map<string, { date: string; cumulative: Float64Array; lift: number }>();
 
   constructor(options: MerchantOptions) {
+    this.#live = parseLive(options.live);
     this.seed = String(options.seed);
     this.start = options.start ?? "2026-01-01";
     this.days = options.days ?? 365;
     this.ordersPerDay = options.ordersPerDay ?? 50;
     this.channels = options.channels ?? DEFAULT_CHANNELS;
+    this.profile = options.profile ?? "steady";
     this.#startDay = dayNumber(this.start);
     this.end = dateOf(this.#startDay + this.days);
     this.products = generateCatalog(this.seed, options.skus ?? 40, this.#startDay, this.days);
+    if (this.profile === "retail") this.products = retailCatalog(this.seed, this.products, this.#startDay, this.days);
     this.#bySku = new Map(this.products.map((product) => [product.sku, product]));
     this.#meanPopularity = this.products.reduce((sum, product) => sum + product.popularity, 0) / this.products.length;
     for (const channel of this.channels) {
@@ -340,7 +392,8 @@ export class MerchantDataset {
     const week = Math.floor((dayNumber(date) + 3) / 7);
     const roll = unitHash(this.seed, "promo", sku, channelId, week);
     if (roll >= 0.085) return null;
-    const percentOff = [10, 15, 20, 25][hashKeys(this.seed, "promo-depth", sku, channelId, week) % 4] as number;
+    const depths = this.profile === "retail" ? RETAIL.promotionDepths : [10, 15, 20, 25];
+    const percentOff = depths[hashKeys(this.seed, "promo-depth", sku, channelId, week) % 4] as number;
     return { id: `PROMO-${channelId.toUpperCase()}-${week}-${sku}`, percentOff };
   }
 
@@ -381,7 +434,8 @@ export class MerchantDataset {
     const lost = new Map<string, number>();
     if (!listed || listed.skus.length === 0) return { date, orders, lostDemand: [] };
 
-    const count = rng.poisson(this.ordersPerDay * channel.demandShare * this.seasonality(date));
+    const retail = this.profile === "retail" ? this.#retailDay(channelId, date, listed.skus) : null;
+    const count = rng.poisson(this.ordersPerDay * channel.demandShare * this.seasonality(date) * (retail?.lift ?? 1));
     const dayStart = day * DAY_MS;
     const placedTimes = Array.from(
       { length: count },
@@ -395,7 +449,9 @@ export class MerchantDataset {
       const lineCount = rng.chance(0.7) ? 1 : rng.chance(0.73) ? 2 : 3;
       const lines: SimOrderLine[] = [];
       for (let position = 0; position < lineCount; position += 1) {
-        const product = this.#pickProduct(rng, listed, channelId, date);
+        const product = retail
+          ? (listed.skus[lowerBound(retail.cumulative, rng.next() * (retail.cumulative.at(-1) ?? 0))] as Product)
+          : this.#pickProduct(rng, listed, channelId, date);
         const quantity = rng.chance(0.8) ? 1 : rng.chance(0.75) ? 2 : 3;
         if (product === null) continue;
         if (this.inventory(product.sku, channelId, date).stockedOut) {
@@ -422,6 +478,7 @@ export class MerchantDataset {
       orders.push(this.#lifecycle(rng, channel, orderId, placed, lines));
     });
 
+    if (this.#live !== null) this.#mergeLive(day, channelId, orders, lost);
     return {
       date,
       orders,
@@ -653,6 +710,171 @@ export class MerchantDataset {
     };
   }
 
+  // -------------------------------------------------------------------------------
+  // Live stream (option `live`)
+  // -------------------------------------------------------------------------------
+
+  /** True when the dataset has a live stream (`live` option). */
+  get hasLive(): boolean {
+    return this.#live !== null;
+  }
+
+  /** True when `id` names an order of the live stream (never a day-generated one). */
+  static isLiveOrderId(id: string): boolean {
+    return /^[A-Z]{3}-\d{8}-L\d{11}$/.test(id);
+  }
+
+  /**
+   * Live orders placed on a day on one channel (all are also in `day`, `orders`, `fees`).
+   * Shared, memoized objects: treat them as read-only.
+   */
+  liveOrdersOn(date: string, channelId: string): SimOrder[] {
+    return [...(this.#liveDay(dayNumber(date)).get(channelId)?.orders ?? [])];
+  }
+
+  /**
+   * Inventory of a SKU at a channel's location at a moment: the start-of-day level less the
+   * units of the day's live orders placed by then (and not cancelled by then). Without a
+   * live stream this is `inventoryLevel` of the moment's date.
+   */
+  inventoryLevelAt(sku: string, channelId: string, asOf: string, labels: ViewLabels = {}): InventoryLevel {
+    const level = this.inventoryLevel(sku, channelId, asOf.slice(0, 10), labels);
+    if (this.#live === null) return level;
+    let sold = 0;
+    let last: string | null = null;
+    for (const order of this.#liveDay(dayNumber(asOf)).get(channelId)?.orders ?? []) {
+      if (order.placedAt > asOf) break;
+      if (order.cancelledAt !== null && order.cancelledAt <= asOf) continue;
+      const accepted = order.acceptedAt <= asOf;
+      for (const line of order.lines) {
+        if (line.sku !== sku) continue;
+        sold += line.quantity - (accepted ? line.cancelledAtAcceptance : 0);
+        last = order.placedAt;
+      }
+    }
+    if (sold === 0 || last === null) return level;
+    return { ...level, available: Math.max(0, level.available - sold), observedAt: last };
+  }
+
+  #mergeLive(day: number, channelId: string, orders: SimOrder[], lost: Map<string, number>): void {
+    const live = this.#liveDay(day).get(channelId);
+    if (!live || (live.orders.length === 0 && live.lost.size === 0)) return;
+    orders.push(...live.orders);
+    orders.sort((a, b) => (a.placedAt < b.placedAt ? -1 : a.placedAt > b.placedAt ? 1 : 0));
+    for (const [sku, units] of live.lost) lost.set(sku, (lost.get(sku) ?? 0) + units);
+  }
+
+  /** Every live order placed on a day, by channel (memoized: a pure function of the day). */
+  #liveDay(day: number): Map<string, { orders: SimOrder[]; lost: Map<string, number> }> {
+    const cached = this.#liveDays.get(day);
+    if (cached) return cached;
+    const byChannel = new Map<string, { orders: SimOrder[]; lost: Map<string, number> }>();
+    for (const channel of this.channels) byChannel.set(channel.id, { orders: [], lost: new Map() });
+    const live = this.#live;
+    if (live !== null && day >= this.#startDay && day < this.#startDay + this.days) {
+      const dayStart = day * DAY_MS;
+      const dayEnd = dayStart + DAY_MS;
+      const totalShare = this.channels.reduce((sum, channel) => sum + channel.demandShare, 0);
+      const date = dateOf(day);
+      const compactDate = date.replaceAll("-", "");
+      for (const window of live.windows) {
+        const from = Math.max(window.from, dayStart);
+        const to = Math.min(window.to, dayEnd);
+        if (from >= to) continue;
+        for (let slot = Math.floor(from / live.everyMs); slot * live.everyMs < to; slot += 1) {
+          const rng = Rng.for(this.seed, "live", slot);
+          const placed = Math.floor(((slot + rng.next()) * live.everyMs) / 1000) * 1000;
+          if (placed < from || placed >= to) continue;
+          let roll = rng.next() * totalShare;
+          let channel = this.channels[this.channels.length - 1] as ChannelProfile;
+          for (const candidate of this.channels) {
+            roll -= candidate.demandShare;
+            if (roll < 0) {
+              channel = candidate;
+              break;
+            }
+          }
+          const target = byChannel.get(channel.id) as { orders: SimOrder[]; lost: Map<string, number> };
+          const orderId = `${channel.id.slice(0, 3).toUpperCase()}-${compactDate}-L${String(slot).padStart(11, "0")}`;
+          const order = this.#liveOrder(rng, channel, orderId, placed, date, target.lost);
+          if (order !== null) target.orders.push(order);
+        }
+      }
+      for (const entry of byChannel.values())
+        entry.orders.sort((a, b) =>
+          a.placedAt < b.placedAt ? -1 : a.placedAt > b.placedAt ? 1 : a.id < b.id ? -1 : 1,
+        );
+    }
+    if (this.#liveDays.size > 400) this.#liveDays.clear();
+    this.#liveDays.set(day, byChannel);
+    return byChannel;
+  }
+
+  /** One live order: lines, prices, promotions, taxes and lifecycle as for day-generated orders. */
+  #liveOrder(
+    rng: Rng,
+    channel: ChannelProfile,
+    orderId: string,
+    placed: number,
+    date: string,
+    lost: Map<string, number>,
+  ): SimOrder | null {
+    const listed = this.#listed.get(channel.id);
+    if (!listed || listed.skus.length === 0) return null;
+    const lineCount = rng.chance(0.7) ? 1 : rng.chance(0.73) ? 2 : 3;
+    const lines: SimOrderLine[] = [];
+    for (let position = 0; position < lineCount; position += 1) {
+      const product = this.#pickProduct(rng, listed, channel.id, date);
+      const quantity = rng.chance(0.8) ? 1 : rng.chance(0.75) ? 2 : 3;
+      if (product === null) continue;
+      if (this.inventory(product.sku, channel.id, date).stockedOut) {
+        lost.set(product.sku, (lost.get(product.sku) ?? 0) + quantity);
+        continue;
+      }
+      if (lines.some((line) => line.sku === product.sku)) continue;
+      const unitPriceMinor = this.priceMinor(product.sku, channel.id);
+      const promotion = this.promotion(product.sku, channel.id, date);
+      const discountPerUnitMinor = promotion ? Math.round((unitPriceMinor * promotion.percentOff) / 100) : 0;
+      lines.push({
+        id: `${orderId}-${lines.length + 1}`,
+        sku: product.sku,
+        title: product.title,
+        quantity,
+        cancelledAtAcceptance: quantity >= 2 && rng.chance(0.05) ? 1 : 0,
+        unitPriceMinor,
+        discountPerUnitMinor,
+        taxPerUnitMinor: Math.round((unitPriceMinor - discountPerUnitMinor) * channel.taxRate),
+        promotionId: promotion?.id ?? null,
+      });
+    }
+    if (lines.length === 0) return null;
+    return this.#lifecycle(rng, channel, orderId, placed, lines);
+  }
+
+  /**
+   * Retail profile: each listed SKU's weight on a day is popularity × level (launch,
+   * discontinuation, level shifts) × promotion lift × lognormal daily noise. Orders pick
+   * SKUs by weight, and the day's order count scales with the total weight against the
+   * catalog's plain popularity, so promotions add demand instead of only moving it.
+   */
+  #retailDay(channelId: string, date: string, skus: readonly Product[]): { cumulative: Float64Array; lift: number } {
+    const cached = this.#retailWeights.get(channelId);
+    if (cached?.date === date) return cached;
+    const cumulative = new Float64Array(skus.length);
+    let running = 0;
+    let base = 0;
+    skus.forEach((product, index) => {
+      base += product.popularity;
+      running +=
+        product.popularity *
+        retailFactor(this.seed, product, channelId, date, this.promotion(product.sku, channelId, date));
+      cumulative[index] = running;
+    });
+    const entry = { date, cumulative, lift: base === 0 ? 0 : running / base };
+    this.#retailWeights.set(channelId, entry);
+    return entry;
+  }
+
   #pickProduct(
     rng: Rng,
     listed: { skus: Product[]; cumulative: Float64Array },
@@ -819,6 +1041,82 @@ function generateCatalog(seed: string, count: number, startDay: number, days: nu
         : null,
     };
   });
+}
+
+function parseLive(
+  live: LiveOptions | undefined,
+): { everyMs: number; windows: Array<{ from: number; to: number }> } | null {
+  if (!live) return null;
+  if (!Number.isFinite(live.everyMs) || live.everyMs < 1000) throw new RangeError("live.everyMs must be at least 1000");
+  const windows = live.windows.map((window) => {
+    const from = Date.parse(window.from);
+    const to = window.to === null ? Number.POSITIVE_INFINITY : Date.parse(window.to);
+    if (Number.isNaN(from) || Number.isNaN(to))
+      throw new RangeError(`live window ${JSON.stringify(window)} is not ISO`);
+    return { from, to };
+  });
+  // Overlapping windows are merged so that no slot is counted twice.
+  windows.sort((a, b) => a.from - b.from);
+  const merged: Array<{ from: number; to: number }> = [];
+  for (const window of windows) {
+    const last = merged.at(-1);
+    if (last && window.from <= last.to) last.to = Math.max(last.to, window.to);
+    else if (window.to > window.from) merged.push({ ...window });
+  }
+  return { everyMs: live.everyMs, windows: merged };
+}
+
+/**
+ * The retail profile on top of a default catalog: steeper popularity tail, launches,
+ * more discontinuations and level shifts, from their own random stream.
+ */
+function retailCatalog(seed: string, products: readonly Product[], startDay: number, days: number): Product[] {
+  const rng = Rng.for(seed, "catalog-retail");
+  const ranks = products.map((product) => Math.round(product.popularity ** (-1 / 0.8) - 1));
+  return products.map((product, index) => {
+    const launched = rng.chance(RETAIL.launchShare);
+    const launchDay = rng.int(Math.floor(days * 0.1), Math.floor(days * 0.8));
+    const discontinued = rng.chance(RETAIL.discontinueShare);
+    const discontinueDay = rng.int(Math.floor(days / 3), Math.max(Math.floor(days / 3), days - 1));
+    const shifts = rng.int(0, RETAIL.maxLevelShifts);
+    const levelShifts = Array.from({ length: shifts }, () => ({
+      day: rng.int(1, Math.max(1, days - 1)),
+      factor: Math.exp(RETAIL.levelShiftSd * rng.normal()),
+    }))
+      .sort((a, b) => a.day - b.day)
+      .map((shift) => ({ from: dateOf(startDay + shift.day), factor: shift.factor }));
+    const launchedOn = launched ? dateOf(startDay + launchDay) : null;
+    let discontinuedOn = discontinued ? dateOf(startDay + discontinueDay) : product.discontinuedOn;
+    if (launchedOn !== null && discontinuedOn !== null && discontinuedOn <= launchedOn) discontinuedOn = null;
+    return {
+      ...product,
+      popularity: 1 / (1 + (ranks[index] as number)) ** RETAIL.popularityTail,
+      launchedOn,
+      discontinuedOn,
+      levelShifts,
+    };
+  });
+}
+
+/** Retail demand multiplier of a SKU on a channel and day (0 before launch and from discontinuation). */
+function retailFactor(
+  seed: string,
+  product: Product,
+  channelId: string,
+  date: string,
+  promotion: { percentOff: number } | null,
+): number {
+  if (product.launchedOn && date < product.launchedOn) return 0;
+  if (product.discontinuedOn !== null && product.discontinuedOn <= date) return 0;
+  let level = 1;
+  for (const shift of product.levelShifts ?? []) if (shift.from <= date) level *= shift.factor;
+  const lift = promotion ? (1 - promotion.percentOff / 100) ** -RETAIL.elasticity : 1;
+  // Lognormal noise with mean 1 from two hashes (Box–Muller).
+  const u = 1 - unitHash(seed, "retail-noise-u", product.sku, channelId, date);
+  const v = unitHash(seed, "retail-noise-v", product.sku, channelId, date);
+  const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  const noise = Math.exp(RETAIL.dailyNoiseSd * z - RETAIL.dailyNoiseSd ** 2 / 2);
+  return level * lift * noise;
 }
 
 function byTimeThenId(a: SimFee, b: SimFee): number {

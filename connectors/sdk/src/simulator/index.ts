@@ -6,5 +6,7 @@ export * from "./dataset.ts";
 export * from "./prng.ts";
 export * from "./server.ts";
 export * from "./harness.ts";
+export * from "./live.ts";
+export { systemClock, type Clock } from "../time.ts";
 export { VirtualClock } from "../time.ts";
 export * from "./secrets.ts";

@@ -86,6 +86,8 @@ export interface SimulatorServerOptions {
   unauthorizedBody?: unknown;
   /** Body of 429 answers, in the channel's wire format. */
   rateLimitedBody?: unknown;
+  /** Loopback port to listen on (default: any free port); `start(port)` overrides it. */
+  port?: number;
 }
 
 /** Tolerance for float drift between a client's and the simulator's token arithmetic. */
@@ -144,7 +146,8 @@ export class SimulatorServer {
     return this.#url;
   }
 
-  async start(): Promise<string> {
+  /** Listens on 127.0.0.1 at `port` (or the `port` option, or any free port). */
+  async start(port: number = this.#options.port ?? 0): Promise<string> {
     if (this.#url !== null) return this.#url;
     const server = createServer((request, response) => {
       this.#handle(request, response).catch((error: unknown) => {
@@ -153,7 +156,7 @@ export class SimulatorServer {
     });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(0, "127.0.0.1", () => resolve());
+      server.listen(port, "127.0.0.1", () => resolve());
     });
     this.#server = server;
     this.#url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

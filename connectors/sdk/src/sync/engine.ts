@@ -197,9 +197,7 @@ export async function runSync(options: SyncOptions): Promise<SyncRunResult> {
         primaryKey: stream.primaryKey,
         quarantined,
         checkpoint: next,
-        ...(typeof page.progress === "number" && Number.isFinite(page.progress)
-          ? { progress: Math.min(1, Math.max(0, page.progress)) }
-          : {}),
+        ...progressOf(page.progress, records, stream.cursorField, options.startDate, clock.now()),
       });
       run.pages += 1;
       run.recordsCommitted += records.length;
@@ -262,4 +260,29 @@ function safePrimaryKey(candidate: unknown, primaryKey: readonly string[]): stri
   const record = candidate as Record<string, unknown>;
   if (primaryKey.some((field) => record[field] === undefined || record[field] === null)) return null;
   return primaryKeyOf(record, primaryKey);
+}
+
+/**
+ * The page's progress: the connector's own estimate when it gives one; otherwise, for a stream
+ * read in cursor order from a known start, how far the page's newest cursor time has come
+ * between that start and now.
+ */
+function progressOf(
+  declared: number | undefined,
+  records: readonly unknown[],
+  cursorField: string,
+  startDate: string | undefined,
+  now: number,
+): { progress?: number } {
+  const clamp = (value: number) => Math.min(1, Math.max(0, value));
+  if (typeof declared === "number" && Number.isFinite(declared)) return { progress: clamp(declared) };
+  const start = startDate === undefined ? Number.NaN : Date.parse(startDate);
+  if (!Number.isFinite(start) || now <= start || records.length === 0) return {};
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const record of records) {
+    const value = (record as Record<string, unknown>)[cursorField];
+    const time = typeof value === "string" ? Date.parse(value) : Number.NaN;
+    if (Number.isFinite(time) && time > newest) newest = time;
+  }
+  return Number.isFinite(newest) ? { progress: clamp((newest - start) / (now - start)) } : {};
 }

@@ -10,8 +10,21 @@
  * connector's request pacing, and delivers webhooks signed with
  * `X-Shopify-Hmac-Sha256`. Optionally some of the merchant's Amazon orders appear as
  * orders imported by Marketplace Connect, for the double-counting rule.
+ *
+ * Wall clock mode (the demo): pass `clock: systemClock` (from the SDK). The shop then shows
+ * the dataset at `clock.now()` instead of a frozen `asOf`, rebuilding its view when a
+ * request finds it older than ~2 s (only the last MAX_ORDER_EVENT_LAG_DAYS are rebuilt;
+ * older orders never change). With `webhooks: { url, secret }` it also POSTs signed
+ * orders/create, orders/updated and refunds/create webhooks for what changed (checked
+ * every ~2 s on a timer started by `start` and stopped by `close`), retrying failures
+ * with backoff. `port`, `accessToken` and `apiSecret` make a restarted shop reachable with
+ * the same stored connection:
+ *
+ *   const shop = new ShopifySimulator({ merchant, clock: systemClock, port: 48101,
+ *     accessToken, apiSecret, webhooks: { url: "http://127.0.0.1:3000/webhooks/shopify", secret: apiSecret } });
+ *   await shop.start(); ... await shop.close();
  */
-import { createHmac, randomUUID } from "node:crypto";
+import { createHash, createHmac, randomUUID } from "node:crypto";
 import {
   moneyFromMinor,
   VirtualClock,
@@ -21,8 +34,17 @@ import {
   type StreamName,
 } from "@crosschannel/connector-sdk";
 import {
+  FollowingClock,
   MerchantDataset,
+  OrderDays,
+  orderStage,
   SimulatorServer,
+  WallClockRefresher,
+  dateOf,
+  dayNumber,
+  routesWithRefresh,
+  settledBefore,
+  type Clock,
   type ConnectorSimulator,
   type SimOrder,
   type SimRequest,
@@ -69,6 +91,52 @@ export interface ShopifySimulatorOptions {
   costBucket?: { maximumAvailable: number; restoreRate: number };
   /** Line items an OrdersPage answer holds per order before `hasNextPage` (defaults to what the query asks). */
   pageLineItemLimit?: number;
+  /**
+   * How long a bulk operation runs: a fixed 5 s plus this per object (default 10 ms, a large
+   * shop's minutes). A demo may run them faster; the connector only polls, whatever it takes.
+   */
+  bulkMsPerObject?: number;
+  /**
+   * Wall clock mode: the shop shows the dataset at `clock.now()` (refreshed lazily, see the
+   * top comment) instead of a VirtualClock frozen at `asOf` (which is then ignored).
+   */
+  clock?: Clock;
+  /** How old a wall clock view may get before it is rebuilt (default 2000 ms). */
+  refreshMs?: number;
+  /** Loopback port to listen on (default: any free port). */
+  port?: number;
+  /** Wall clock mode only (ignored without `clock`): deliver webhooks for new orders, order updates and refunds. */
+  webhooks?: ShopifyWebhookTarget;
+}
+
+export interface ShopifyWebhookTarget {
+  url: string;
+  /** Secret the HMAC is computed with (the app's API secret). */
+  secret: string;
+  /** Default orders/create, orders/updated, refunds/create (orders/cancelled may be added). */
+  topics?: readonly string[];
+  /** First retry delay, doubled per attempt (default 1000 ms). */
+  retryDelayMs?: number;
+  /** Attempts per webhook before giving up (default 6). */
+  maxAttempts?: number;
+}
+
+export interface WebhookCounters {
+  /** Webhooks the receiver accepted (2xx). */
+  sent: number;
+  /** Webhooks given up after `maxAttempts`. */
+  failed: number;
+  /** Failed attempts that were retried. */
+  retries: number;
+  /** Webhooks waiting for (re)delivery. */
+  pending: number;
+}
+
+interface PendingWebhook {
+  topic: string;
+  body: string;
+  headers: Record<string, string>;
+  attempts: number;
 }
 
 export const LOCATION_ID = "gid://shopify/Location/1";
@@ -116,7 +184,8 @@ class CostBucket {
     if (now > this.updatedAt) {
       this.available = Math.min(
         this.limit.maximumAvailable,
-        this.available + ((now - this.updatedAt) / 1000) * this.limit.restoreRate,
+        // Milliseconds x rate first: integers, so a wait the client computed to the millisecond restores exactly.
+        this.available + ((now - this.updatedAt) * this.limit.restoreRate) / 1000,
       );
       this.updatedAt = now;
     }
@@ -135,7 +204,7 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
   readonly clock: VirtualClock;
   readonly server: SimulatorServer;
   readonly merchant: MerchantDataset;
-  readonly asOf: string;
+  #asOf: string;
   readonly rateLimits = SHOPIFY_RATE_LIMITS;
   readonly shopDomain: string;
   /** GraphQL answers that were THROTTLED by the cost bucket: a well-behaved client keeps this at 0. */
@@ -144,6 +213,7 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
   /** OrdersPage queries answered (incremental reads). */
   pageQueries = 0;
   readonly #pageLineItemLimit: number;
+  readonly #bulkMsPerObject: number;
   /** Bulk result downloads that carried the shop's access token (signed URLs need none: keep at 0). */
   downloadsWithToken = 0;
   readonly #accessToken: string;
@@ -162,20 +232,58 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
     fees: never[];
     costs: ShopifyVariantCost[];
   } = { orders: [], listings: [], inventory: [], fees: [], costs: [] };
+  readonly #importEvery: number;
+  /** Wall clock mode only. */
+  readonly #refresher: WallClockRefresher | null = null;
+  #frozen: {
+    before: string;
+    orders: ShopifyOrder[];
+    expected: ChannelOrder[];
+    imports: ImportedOrder[];
+    accepted: number;
+  } | null = null;
+  readonly #webhookTarget: ShopifyWebhookTarget | null;
+  readonly #webhookQueue: PendingWebhook[] = [];
+  readonly #webhookTimers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #webhookAborts = new Set<AbortController>();
+  #webhooksInFlight = 0;
+  #closed = false;
+  /** What the last build showed (order id -> updatedAt, refund ids), to see what changed. */
+  #seen: { orders: Map<string, { updatedAt: string; cancelled: boolean }>; refunds: Set<string> } | null = null;
+  readonly webhookCounters: WebhookCounters = { sent: 0, failed: 0, retries: 0, pending: 0 };
+  #days: OrderDays | null = null;
+  readonly #orderCache = new Map<
+    string,
+    { stage: number; placedAt: string; wire: ShopifyOrder; expected: ChannelOrder }
+  >();
 
   constructor(options: ShopifySimulatorOptions = {}) {
     this.merchant =
       options.merchant ??
       new MerchantDataset({ seed: options.seed ?? 42, start: "2026-03-01", days: 21, skus: 30, ordersPerDay: 30 });
-    this.asOf = options.asOf ?? `${this.merchant.end}T00:00:00.000Z`;
+    this.#asOf = options.clock
+      ? new Date(options.clock.now()).toISOString()
+      : (options.asOf ?? `${this.merchant.end}T00:00:00.000Z`);
     this.shopDomain = options.shopDomain ?? "northwind-goods.myshopify.com";
     this.#accessToken = options.accessToken ?? fakeSecret("shpat_", 16);
     this.#apiSecret = options.apiSecret ?? "sim_app_secret_7d3f1b9e2c4a";
-    this.clock = new VirtualClock(this.asOf);
+    this.clock = options.clock ? new FollowingClock(options.clock) : new VirtualClock(this.#asOf);
     this.#cost = new CostBucket(options.costBucket ?? GRAPHQL_COST_DEFAULTS, this.clock.now());
     this.#pageLineItemLimit = options.pageLineItemLimit ?? ORDERS_PAGE.lineItems;
-    this.#build(options.marketplaceImportEvery ?? 0);
+    this.#bulkMsPerObject = options.bulkMsPerObject ?? 10;
+    this.#importEvery = options.marketplaceImportEvery ?? 0;
+    this.#webhookTarget = options.clock ? (options.webhooks ?? null) : null;
+    if (options.clock) {
+      this.#refresher = new WallClockRefresher(this.clock, (asOf) => this.#rebuildAt(asOf), {
+        maxAgeMs: options.refreshMs,
+      });
+      this.#rebuildAt(this.#asOf);
+    } else {
+      this.#build(this.#importEvery);
+    }
+    const routes = this.#routes();
     this.server = new SimulatorServer({
+      port: options.port,
       clock: this.clock,
       rateLimits: SHOPIFY_RATE_LIMITS,
       authenticate: (headers) => headers["x-shopify-access-token"] === this.#accessToken,
@@ -183,16 +291,58 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
       rateLimitedBody: {
         errors: "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.",
       },
-      routes: this.#routes(),
+      routes: this.#refresher ? routesWithRefresh(routes, () => this.#refresher?.refresh()) : routes,
     });
   }
 
-  async start(): Promise<void> {
-    await this.server.start();
+  /** The moment the shop shows: fixed, or (wall clock mode) the last refresh. */
+  get asOf(): string {
+    return this.#asOf;
+  }
+
+  /** True in wall clock mode (`clock` option). */
+  get wallClock(): boolean {
+    return this.#refresher !== null;
+  }
+
+  /** Wall clock mode: rebuilds the view at `clock.now()` now (requests do it lazily); queues webhooks. */
+  refresh(): void {
+    this.#refresher?.refresh(true);
+  }
+
+  /** Wall clock mode: rebuild statistics. */
+  get rebuildStats(): { rebuilds: number; lastRebuildMs: number } | null {
+    return this.#refresher
+      ? { rebuilds: this.#refresher.rebuilds, lastRebuildMs: this.#refresher.lastRebuildMs }
+      : null;
+  }
+
+  /** Listens on 127.0.0.1 at `port` (or the `port` option, or any free port). */
+  async start(port?: number): Promise<void> {
+    this.#closed = false;
+    await this.server.start(port);
+    if (this.#refresher && this.#webhookTarget) this.#refresher.startTimer();
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
+    this.#refresher?.stop();
+    for (const timer of this.#webhookTimers) clearTimeout(timer);
+    this.#webhookTimers.clear();
+    for (const abort of this.#webhookAborts) abort.abort();
+    this.#webhookAborts.clear();
     await this.server.close();
+  }
+
+  /** Resolves when no webhook is queued or in flight (or after `timeoutMs` of real time). */
+  async webhooksIdle(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (
+      (this.#webhookQueue.length > 0 || this.#webhooksInFlight > 0 || this.#webhookTimers.size > 0) &&
+      Date.now() < deadline
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   config(): ShopifyConfig {
@@ -334,23 +484,217 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
   }
 
   // -------------------------------------------------------------------------------
+  // Webhook delivery (wall clock mode)
+  // -------------------------------------------------------------------------------
+
+  /** Compares the new view with the last one and queues a webhook per change. */
+  #queueWebhooks(): void {
+    const orders = new Map<string, { updatedAt: string; cancelled: boolean }>();
+    const refunds = new Set<string>();
+    for (const order of this.#orders) {
+      orders.set(order.id, { updatedAt: order.updatedAt, cancelled: order.cancelledAt !== null });
+      for (const refund of order.refunds) refunds.add(refund.id);
+    }
+    const previous = this.#seen;
+    this.#seen = { orders, refunds };
+    const target = this.#webhookTarget;
+    // The first view is the baseline: what existed before the shop started is not news.
+    if (previous === null || target === null) return;
+    const topics = new Set(target.topics ?? ["orders/create", "orders/updated", "refunds/create"]);
+    const events: Array<{ topic: string; key: string; at: string; payload: () => unknown }> = [];
+    for (const order of this.#orders) {
+      const before = previous.orders.get(order.id);
+      const payload = () => this.orderWebhookPayload(order.id);
+      if (!before) {
+        events.push({ topic: "orders/create", key: order.id, at: order.createdAt, payload });
+        if (order.updatedAt !== order.createdAt)
+          events.push({ topic: "orders/updated", key: `${order.id}@${order.updatedAt}`, at: order.updatedAt, payload });
+      } else if (before.updatedAt !== order.updatedAt) {
+        events.push({ topic: "orders/updated", key: `${order.id}@${order.updatedAt}`, at: order.updatedAt, payload });
+      }
+      if (order.cancelledAt !== null && !before?.cancelled)
+        events.push({ topic: "orders/cancelled", key: order.id, at: order.cancelledAt, payload });
+      for (const refund of order.refunds) {
+        if (previous.refunds.has(refund.id)) continue;
+        events.push({
+          topic: "refunds/create",
+          key: refund.id,
+          at: refund.createdAt,
+          payload: () => toRestRefund(refund, order),
+        });
+      }
+    }
+    events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    for (const event of events) {
+      if (!topics.has(event.topic)) continue;
+      const stable = (kind: string) => {
+        const hex = createHash("sha256").update(`${kind}|${this.shopDomain}|${event.topic}|${event.key}`).digest("hex");
+        return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+      };
+      const signed = this.signWebhook(event.topic, event.payload(), {
+        secret: target.secret,
+        webhookId: stable("webhook"),
+        triggeredAt: new Date(event.at).toISOString(),
+      });
+      signed.headers["x-shopify-event-id"] = stable("event");
+      this.#webhookQueue.push({ topic: event.topic, body: signed.body, headers: signed.headers, attempts: 0 });
+    }
+    this.webhookCounters.pending = this.#webhookQueue.length + this.#webhookTimers.size;
+    this.#pumpWebhooks();
+  }
+
+  /** Sends queued webhooks in the background, a few at a time; never awaited by request handling. */
+  #pumpWebhooks(): void {
+    const target = this.#webhookTarget;
+    if (target === null || this.#closed) return;
+    while (this.#webhooksInFlight < 4 && this.#webhookQueue.length > 0) {
+      const webhook = this.#webhookQueue.shift() as PendingWebhook;
+      this.#webhooksInFlight += 1;
+      void this.#sendWebhook(target, webhook).finally(() => {
+        this.#webhooksInFlight -= 1;
+        this.webhookCounters.pending = this.#webhookQueue.length + this.#webhookTimers.size + this.#webhooksInFlight;
+        this.#pumpWebhooks();
+      });
+    }
+  }
+
+  async #sendWebhook(target: ShopifyWebhookTarget, webhook: PendingWebhook): Promise<void> {
+    webhook.attempts += 1;
+    const abort = new AbortController();
+    this.#webhookAborts.add(abort);
+    let ok = false;
+    try {
+      const timeout = setTimeout(() => abort.abort(), 5_000);
+      timeout.unref();
+      const response = await fetch(target.url, {
+        method: "POST",
+        headers: webhook.headers,
+        body: webhook.body,
+        signal: abort.signal,
+      });
+      clearTimeout(timeout);
+      await response.arrayBuffer().catch(() => undefined);
+      ok = response.status >= 200 && response.status < 300;
+    } catch {
+      ok = false;
+    } finally {
+      this.#webhookAborts.delete(abort);
+    }
+    if (this.#closed) return;
+    if (ok) {
+      this.webhookCounters.sent += 1;
+      return;
+    }
+    if (webhook.attempts >= (target.maxAttempts ?? 6)) {
+      this.webhookCounters.failed += 1;
+      return;
+    }
+    this.webhookCounters.retries += 1;
+    const delay = (target.retryDelayMs ?? 1_000) * 2 ** (webhook.attempts - 1);
+    const timer = setTimeout(() => {
+      this.#webhookTimers.delete(timer);
+      this.#webhookQueue.unshift(webhook);
+      this.#pumpWebhooks();
+    }, delay);
+    timer.unref();
+    this.#webhookTimers.add(timer);
+  }
+
+  // -------------------------------------------------------------------------------
   // Data
   // -------------------------------------------------------------------------------
 
   #build(importEvery: number): void {
+    this.#buildOrders(importEvery, {}, 0);
+    this.#buildCatalog();
+  }
+
+  /** Wall clock mode: the view at `asOf`, reusing the orders that can no longer change. */
+  #rebuildAt(asOf: string): void {
+    this.#asOf = asOf;
+    const before = settledBefore(asOf);
+    const until = dateOf(dayNumber(asOf) + 1);
+    if (this.#frozen?.before !== before) {
+      // First build: everything settled; later (a day passed): only the days settled since.
+      const previous = this.#frozen !== null && this.#frozen.before < before ? this.#frozen : null;
+      this.#orders.splice(0, this.#orders.length, ...(previous?.orders ?? []));
+      this.#expected.orders.splice(0, this.#expected.orders.length, ...(previous?.expected ?? []));
+      this.#imports.splice(0, this.#imports.length, ...(previous?.imports ?? []));
+      const accepted = this.#buildOrders(
+        this.#importEvery,
+        previous ? { from: previous.before, to: before } : { to: before },
+        previous?.accepted ?? 0,
+      );
+      this.#frozen = {
+        before,
+        orders: [...this.#orders],
+        expected: [...this.#expected.orders],
+        imports: [...this.#imports],
+        accepted,
+      };
+    }
+    const frozen = this.#frozen;
+    this.#orders.splice(0, this.#orders.length, ...frozen.orders);
+    this.#expected.orders.splice(0, this.#expected.orders.length, ...frozen.expected);
+    this.#imports.splice(0, this.#imports.length, ...frozen.imports);
+    this.#buildOrders(this.#importEvery, { from: before, to: until }, frozen.accepted, true);
+    this.#products.length = 0;
+    this.#items.length = 0;
+    this.#expected.listings.length = 0;
+    this.#expected.inventory.length = 0;
+    this.#expected.costs.length = 0;
+    this.#buildCatalog();
+    this.#queueWebhooks();
+  }
+
+  /** Adds the orders placed in [from, to); returns the count of accepted Amazon orders seen (imports). */
+  #buildOrders(
+    importEvery: number,
+    range: { from?: string; to?: string },
+    acceptedBefore: number,
+    recent = false,
+  ): number {
     const { merchant, asOf } = this;
-    const currency = merchant.channel("shopify").currency;
     const labels = { channel: "shopify" };
 
-    for (const sim of merchant.orders({ channel: "shopify" })) {
+    // The recent window of wall clock mode reads memoized days and reuses unchanged orders.
+    this.#days ??= recent ? new OrderDays(merchant, "shopify") : null;
+    const source =
+      recent && this.#days && range.from && range.to
+        ? this.#days.range(range.from, range.to)
+        : merchant.orders({ ...range, channel: "shopify" });
+    for (const sim of source) {
+      let stage = 0;
+      if (recent) {
+        if (sim.placedAt > asOf) continue;
+        stage = orderStage(sim, asOf);
+        const hit = this.#orderCache.get(sim.id);
+        if (hit?.stage === stage) {
+          this.#orders.push(hit.wire);
+          this.#expected.orders.push(hit.expected);
+          continue;
+        }
+      }
       const view = merchant.orderAsOf(sim, asOf, labels);
       if (view === null) continue;
       const id = gid("Order", orderNumber(sim.id));
       this.#addOrder(sim, view, id, null);
+      if (recent) {
+        this.#orderCache.set(sim.id, {
+          stage,
+          placedAt: sim.placedAt,
+          wire: this.#orders.at(-1) as ShopifyOrder,
+          expected: this.#expected.orders.at(-1) as ChannelOrder,
+        });
+      }
     }
+    if (recent && range.from) {
+      const from = `${range.from}T00:00:00.000Z`;
+      for (const [key, entry] of this.#orderCache) if (entry.placedAt < from) this.#orderCache.delete(key);
+    }
+    let accepted = acceptedBefore;
     if (importEvery > 0) {
-      let accepted = 0;
-      for (const sim of merchant.orders({ channel: "amazon" })) {
+      for (const sim of merchant.orders({ ...range, channel: "amazon" })) {
         const view = merchant.orderAsOf(sim, asOf, labels);
         if (view === null || !view.pricesKnown || view.status === "pending") continue;
         accepted += 1;
@@ -366,7 +710,13 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
         });
       }
     }
+    return accepted;
+  }
 
+  #buildCatalog(): void {
+    const { merchant, asOf } = this;
+    const currency = merchant.channel("shopify").currency;
+    const labels = { channel: "shopify" };
     merchant.products.forEach((product, index) => {
       const listing = merchant.listingAsOf(product.sku, "shopify", asOf, {
         ...labels,
@@ -412,7 +762,7 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
         updatedAt: listing.updatedAt,
       });
 
-      const level = merchant.inventoryLevel(product.sku, "shopify", asOf.slice(0, 10), labels);
+      const level = merchant.inventoryLevelAt(product.sku, "shopify", asOf, labels);
       this.#items.push({
         __typename: "InventoryItem",
         id: itemId,
@@ -457,11 +807,20 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
     const refundId = (index: number) => gid("Refund", `${number}${index + 1}`);
     const visible = sim.refunds.filter((refund) => refund.createdAt <= this.asOf);
     const cancelled = view.status === "cancelled";
+    // Units the dataset cancels at acceptance are taken off the paid order before fulfilment
+    // the way Shopify does it: one refund at acceptance with a CANCEL refund line per line
+    // (merchandise and tax back, shipping kept), the lines' currentQuantity lowered.
+    const cancelledLines = cancelled
+      ? []
+      : sim.lines.flatMap((line, index) => {
+          const quantity = view.lines[index]?.quantityCancelled ?? 0;
+          return quantity > 0 ? [{ line, quantity }] : [];
+        });
     const financial = cancelled
       ? "VOIDED"
       : view.status === "pending"
         ? "PENDING"
-        : visible.length > 0
+        : visible.length > 0 || cancelledLines.length > 0
           ? "PARTIALLY_REFUNDED"
           : "PAID";
     const fulfillment = view.status === "fulfilled" ? "FULFILLED" : "UNFULFILLED";
@@ -490,6 +849,29 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
               ],
       },
     }));
+    const cancelRefundId = gid("Refund", `${number}0`);
+    if (cancelledLines.length > 0) {
+      const netMinor = ({ line, quantity }: (typeof cancelledLines)[number]) =>
+        (line.unitPriceMinor - line.discountPerUnitMinor) * quantity;
+      const taxMinor = ({ line, quantity }: (typeof cancelledLines)[number]) => line.taxPerUnitMinor * quantity;
+      refunds.unshift({
+        __typename: "Refund",
+        id: cancelRefundId,
+        createdAt: dateTime(sim.acceptedAt),
+        note: "Cancelled before fulfilment",
+        totalRefundedSet: bag(cancelledLines.reduce((sum, entry) => sum + netMinor(entry) + taxMinor(entry), 0)),
+        refundShippingLines: { nodes: [] },
+        refundLineItems: {
+          nodes: cancelledLines.map((entry) => ({
+            quantity: entry.quantity,
+            restockType: "CANCEL",
+            lineItem: { id: lineId(entry.line.id), sku: entry.line.sku },
+            subtotalSet: bag(netMinor(entry)),
+            totalTaxSet: bag(taxMinor(entry)),
+          })),
+        },
+      });
+    }
 
     let sourceName: string | null = "web";
     let sourceIdentifier: string | null = null;
@@ -595,6 +977,22 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
             },
       ),
     });
+    // The cancellation refund counts nothing: its units are already the lines' cancelled units.
+    if (cancelledLines.length > 0) {
+      this.#expected.orders.at(-1)?.refunds.unshift({
+        externalId: cancelRefundId,
+        orderExternalId: id,
+        lineExternalId: null,
+        sku: null,
+        quantity: 0,
+        amount: moneyFromMinor(0, currency),
+        shipping: moneyFromMinor(0, currency),
+        tax: moneyFromMinor(0, currency),
+        currency,
+        createdAt: new Date(dateTime(sim.acceptedAt)).toISOString(),
+        rawStatus: "CANCEL",
+      });
+    }
   }
 
   // -------------------------------------------------------------------------------
@@ -719,7 +1117,7 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
       this.#bulks.set(id, {
         id,
         createdAt: now,
-        readyAt: now + 5_000 + 10 * lines.objectCount,
+        readyAt: now + 5_000 + this.#bulkMsPerObject * lines.objectCount,
         file: lines.file,
         objectCount: lines.objectCount,
         rootObjectCount: lines.rootObjectCount,
@@ -903,6 +1301,9 @@ const CHANNEL_DIGIT: Record<string, string> = { SHO: "1", AMA: "2", BES: "3" };
 
 /** Numeric Shopify order id of a dataset order ("SHO-20260301-0007" -> 1202603010007). */
 function orderNumber(datasetId: string): string {
+  // Live orders ("SHO-20260301-L00029573041"): channel digit, 0 (no date starts with 0), slot.
+  const live = /^([A-Z]{3})-\d{8}-L(\d{11})$/.exec(datasetId);
+  if (live) return `${CHANNEL_DIGIT[live[1] as string] ?? "9"}0${live[2]}`;
   const match = /^([A-Z]{3})-(\d{8})-(\d{4})$/.exec(datasetId);
   if (!match) throw new RangeError(`Unexpected dataset order id ${datasetId}`);
   return `${CHANNEL_DIGIT[match[1] as string] ?? "9"}${match[2]}${match[3]}`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { runCli } from "./main.ts";
+import { runCli } from "./run.ts";
 
 async function cli(...args: string[]) {
   const out: string[] = [];
@@ -111,7 +111,7 @@ describe("npm run cli", () => {
   it("checks report days", async () => {
     const result = await cli("report", "--shop", "acme.myshopify.com", "--from", "2026-13-01", "--to", "2026-01-31");
     expect(result.code).toBe(2);
-    expect(result.err).toContain("--from must be a day as YYYY-MM-DD");
+    expect(result.err).toContain("--from must be a calendar day YYYY-MM-DD");
     const reversed = await cli("report", "--shop", "acme.myshopify.com", "--from", "2026-02-01", "--to", "2026-01-31");
     expect(reversed.err).toContain("--from (2026-02-01) is after --to (2026-01-31)");
   });

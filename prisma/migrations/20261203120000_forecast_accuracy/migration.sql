@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Forecast" ADD COLUMN     "accuracy" JSONB;
