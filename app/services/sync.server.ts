@@ -48,6 +48,8 @@ export interface SyncConnectionOptions {
   feeRefunds?: ChannelAdapter["feeRefunds"];
   credentialsFor?: ChannelAdapter["credentialsFor"];
   streams?: readonly StreamName[];
+  /** Told after every committed page: what a terminal or a page shows as progress. */
+  onPage?: (page: { stream: StreamName; records: number; quarantined: number; progress: number | null }) => void;
   mode?: SyncMode;
   signal?: AbortSignal;
   /** For simulators and tests: a virtual clock and shorter HTTP timeouts. */
@@ -158,6 +160,12 @@ async function runLocked(
     loadCheckpoint: (key) => sink.loadCheckpoint(key),
     commitPage: async (page) => {
       await sink.commitPage(page);
+      options.onPage?.({
+        stream,
+        records: page.records.length,
+        quarantined: page.quarantined.length,
+        progress: page.progress ?? null,
+      });
       if (Date.now() - refreshedAt >= ROLLUP_REFRESH_MS) {
         await refreshRollups(shop.id);
         refreshedAt = Date.now();

@@ -58,10 +58,10 @@ export async function startDemoMerchant(options: DemoMerchantOptions) {
     marketplaceImportEvery: 7,
     webhooks: options.webhooks,
     // Bulk operations of a year's orders in seconds rather than Shopify's minutes.
-    // and the cost bucket of a Shopify Plus shop (announced in every answer's throttleStatus).
+    // and the cost bucket of a Commerce Components shop (announced in every answer's throttleStatus).
     ...(options.fast === false
       ? {}
-      : { bulkMsPerObject: 0.2, costBucket: { maximumAvailable: 20_000, restoreRate: 1_000 } }),
+      : { bulkMsPerObject: 0.2, costBucket: { maximumAvailable: 40_000, restoreRate: 2_000 } }),
   });
   const amazon = new AmazonSimulator({
     merchant,
@@ -100,7 +100,8 @@ export async function startDemoMerchant(options: DemoMerchantOptions) {
     settings: {
       shopify: { accessToken: state.secrets.shopifyAccessToken, adminApiBaseUrl: shopify.config().adminApiBaseUrl },
       amazon: { ...amazon.config(), ...amazon.credentials() },
-      bestbuy: { ...bestbuy.config(), backfillMonths: 12, ...bestbuy.credentials() },
+      // A catalog this size reads its offers by page (OF21), as the connector's README advises.
+      bestbuy: { ...bestbuy.config(), backfillMonths: 12, offersSource: "list", ...bestbuy.credentials() },
     },
     async close() {
       await Promise.all([shopify.close(), amazon.close(), bestbuy.close()]);

@@ -147,7 +147,8 @@ describe("npm run demo", () => {
       if (!totals.includes(usd(json.total.contributionProfit))) {
         problems.push(`total profit ${totals} vs ${json.total.contributionProfit}`);
       }
-      matched = problems.length === 0 && byChannel.size === 3;
+      if (byChannel.size !== 3) problems.push(`channels in the report: ${[...byChannel.keys()].join(", ")}`);
+      matched = problems.length === 0;
       last = problems.join("; ");
       await page.close();
     }

@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { BestBuySimulator } from "@crosschannel/connector-bestbuy/simulator";
 import { MerchantDataset } from "@crosschannel/connector-sdk/simulator";
 import { ShopifySimulator } from "@crosschannel/connector-shopify/simulator";
+import { AmazonSimulator } from "@crosschannel/connector-amazon/simulator";
+import { systemClock } from "@crosschannel/connector-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
@@ -210,4 +212,86 @@ describe("npm run cli, as typed", () => {
     expect(result.stderr).toContain("No shop nobody.myshopify.com here");
     expect(result.stderr).toContain("npm run cli -- shops add --shop nobody.myshopify.com");
   });
+});
+
+describe("npm run cli against the channel simulators on the wall clock", () => {
+  const start = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10);
+  let merchant: MerchantDataset;
+  let amazon: AmazonSimulator;
+  let wallBestbuy: BestBuySimulator;
+  let wallShopify: ShopifySimulator;
+
+  beforeAll(async () => {
+    merchant = new MerchantDataset({ seed: "wall", start, days: 22, skus: 8, ordersPerDay: 6 });
+    amazon = new AmazonSimulator({ merchant, clock: systemClock, backfillMonths: 1, reportProcessingMs: 1_000 });
+    wallBestbuy = new BestBuySimulator({ merchant, clock: systemClock, exportDelayMs: 1_000 });
+    wallShopify = new ShopifySimulator({ merchant, clock: systemClock, shopDomain: SHOP });
+    for (const simulator of [amazon, wallBestbuy, wallShopify]) await simulator.start();
+  });
+
+  afterAll(async () => {
+    await Promise.all([amazon?.close(), wallBestbuy?.close(), wallShopify?.close()]);
+  });
+
+  it("connect passes each channel's check as against the channel itself", async () => {
+    await addShop();
+    const settings = {
+      amazon: { ...amazon.config(), ...amazon.credentials() },
+      bestbuy: { ...wallBestbuy.config(), offersSource: "list", ...wallBestbuy.credentials() },
+      shopify: {
+        accessToken: wallShopify.credentials().accessToken,
+        adminApiBaseUrl: wallShopify.config().adminApiBaseUrl,
+      },
+    };
+    for (const channel of ["amazon", "bestbuy", "shopify"] as const) {
+      const result = await cli([
+        "connect",
+        "--shop",
+        SHOP,
+        "--channel",
+        channel,
+        "--config",
+        await file(`${channel}-wall.json`, settings[channel]),
+      ]);
+      expect(result.stderr, channel).toBe("");
+      expect(result.code, channel).toBe(0);
+      expect(result.stdout).toMatch(/^Connected /);
+    }
+    expect(await prisma.channelConnection.count()).toBe(3);
+  }, 60_000);
+
+  it("sync reads every stream, prints its progress and counts, and exits 0; a revoked key exits 1 saying why", async () => {
+    await addShop();
+    const settings = { ...wallBestbuy.config(), offersSource: "list", backfillMonths: 1, ...wallBestbuy.credentials() };
+    const connect = await cli([
+      "connect",
+      "--shop",
+      SHOP,
+      "--channel",
+      "bestbuy",
+      "--config",
+      await file("bb-sync.json", settings),
+    ]);
+    expect(connect.code, connect.stderr).toBe(0);
+
+    const synced = await cli(["sync", "--shop", SHOP, "--channel", "bestbuy"], { env: { CLI_PROGRESS_EVERY_MS: "0" } });
+    expect(synced.stderr).toBe("");
+    expect(synced.code).toBe(0);
+    expect(synced.stdout).toContain("Best Buy Marketplace");
+    expect(synced.stdout).toMatch(/orders\s+… [\d,]+ records so far/);
+    expect(synced.stdout).toMatch(/orders\s+succeeded\s+\d+ records/);
+    const stored = await prisma.order.count();
+    expect(stored).toBeGreaterThan(0);
+    expect(synced.stdout).toContain(`${stored} records`);
+
+    wallBestbuy.server.revokeCredentials();
+    try {
+      const refused = await cli(["sync", "--shop", SHOP, "--channel", "bestbuy"]);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toMatch(/orders\s+failed/);
+      expect(await prisma.order.count()).toBe(stored);
+    } finally {
+      wallBestbuy.server.restoreCredentials();
+    }
+  }, 90_000);
 });

@@ -55,6 +55,9 @@ export async function connectCommand({ values, out }: Context): Promise<number> 
   return 0;
 }
 
+/** How often `sync` prints a stream's progress while it runs. */
+const PROGRESS_EVERY_MS = Number(process.env.CLI_PROGRESS_EVERY_MS ?? 3_000);
+
 export async function syncCommand({ values, out }: Context): Promise<number> {
   const channel = values.channel === undefined ? undefined : parseChannel(values.channel);
   const shop = await requireShop(values.shop);
@@ -71,6 +74,17 @@ export async function syncCommand({ values, out }: Context): Promise<number> {
   for (const connection of connections) {
     const adapter = adapterFor(connection.channel);
     out(`${connection.displayName}: ${mode} sync`);
+    // Progress as pages commit, a line per stream at most every few seconds.
+    const seen = new Map<string, { records: number; printedAt: number }>();
+    const onPage = (page: { stream: string; records: number; progress: number | null }) => {
+      const state = seen.get(page.stream) ?? { records: 0, printedAt: 0 };
+      state.records += page.records;
+      seen.set(page.stream, state);
+      if (Date.now() - state.printedAt < PROGRESS_EVERY_MS) return;
+      state.printedAt = Date.now();
+      const percent = page.progress === null ? "" : `, ${Math.round(page.progress * 100)}%`;
+      out(`  ${page.stream.padEnd(10)} … ${state.records.toLocaleString("en-US")} records so far${percent}`);
+    };
     const summaries = await syncConnection(
       { ...connection, shop },
       {
@@ -80,6 +94,7 @@ export async function syncCommand({ values, out }: Context): Promise<number> {
         afterStream: adapter.afterStream,
         credentialsFor: adapter.credentialsFor,
         feeRefunds: adapter.feeRefunds,
+        onPage,
       },
     );
     for (const summary of summaries) {
