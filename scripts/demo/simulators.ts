@@ -5,6 +5,7 @@ import { AmazonSimulator, DEMO_GRANTED_RATE_LIMITS } from "@crosschannel/connect
 import { BestBuySimulator } from "@crosschannel/connector-bestbuy/simulator";
 import { systemClock } from "@crosschannel/connector-sdk";
 import { MerchantDataset } from "@crosschannel/connector-sdk/simulator";
+import { SHOPIFY_RATE_LIMITS } from "@crosschannel/connector-shopify";
 import { ShopifySimulator } from "@crosschannel/connector-shopify/simulator";
 
 import type { DemoState } from "./state.ts";
@@ -61,7 +62,12 @@ export async function startDemoMerchant(options: DemoMerchantOptions) {
     // and the cost bucket of a Commerce Components shop (announced in every answer's throttleStatus).
     ...(options.fast === false
       ? {}
-      : { bulkMsPerObject: 0.2, costBucket: { maximumAvailable: 40_000, restoreRate: 2_000 } }),
+      : {
+          bulkMsPerObject: 0.2,
+          costBucket: { maximumAvailable: 40_000, restoreRate: 2_000 },
+          // Several streams of the shop at once, each pacing itself at 2 requests/s.
+          requestRateLimits: { ...SHOPIFY_RATE_LIMITS, graphql: { ratePerSecond: 10, burst: 20 } },
+        }),
   });
   const amazon = new AmazonSimulator({
     merchant,

@@ -31,6 +31,7 @@ import {
   type ChannelListing,
   type ChannelOrder,
   type InventoryLevel,
+  type RateLimit,
   type StreamName,
 } from "@crosschannel/connector-sdk";
 import {
@@ -96,6 +97,12 @@ export interface ShopifySimulatorOptions {
    * shop's minutes). A demo may run them faster; the connector only polls, whatever it takes.
    */
   bulkMsPerObject?: number;
+  /**
+   * The request pacing the server enforces (default SHOPIFY_RATE_LIMITS, what the connector
+   * paces itself at). Shopify limits GraphQL by cost, not by request count, so a demo with
+   * several streams of one shop at once may allow more requests.
+   */
+  requestRateLimits?: Record<string, RateLimit>;
   /**
    * Wall clock mode: the shop shows the dataset at `clock.now()` (refreshed lazily, see the
    * top comment) instead of a VirtualClock frozen at `asOf` (which is then ignored).
@@ -205,7 +212,7 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
   readonly server: SimulatorServer;
   readonly merchant: MerchantDataset;
   #asOf: string;
-  readonly rateLimits = SHOPIFY_RATE_LIMITS;
+  readonly rateLimits: Readonly<Record<string, RateLimit>>;
   readonly shopDomain: string;
   /** GraphQL answers that were THROTTLED by the cost bucket: a well-behaved client keeps this at 0. */
   throttledAnswers = 0;
@@ -271,6 +278,7 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
     this.#cost = new CostBucket(options.costBucket ?? GRAPHQL_COST_DEFAULTS, this.clock.now());
     this.#pageLineItemLimit = options.pageLineItemLimit ?? ORDERS_PAGE.lineItems;
     this.#bulkMsPerObject = options.bulkMsPerObject ?? 10;
+    this.rateLimits = options.requestRateLimits ?? SHOPIFY_RATE_LIMITS;
     this.#importEvery = options.marketplaceImportEvery ?? 0;
     this.#webhookTarget = options.clock ? (options.webhooks ?? null) : null;
     if (options.clock) {
@@ -285,7 +293,7 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
     this.server = new SimulatorServer({
       port: options.port,
       clock: this.clock,
-      rateLimits: SHOPIFY_RATE_LIMITS,
+      rateLimits: this.rateLimits,
       authenticate: (headers) => headers["x-shopify-access-token"] === this.#accessToken,
       unauthorizedBody: { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" },
       rateLimitedBody: {
