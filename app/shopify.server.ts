@@ -3,6 +3,7 @@ import { ApiVersion, AppDistribution, shopifyApp, type ShopifyApp } from "@shopi
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 
 import prisma from "#app/db.server.ts";
+import { provideShopifyOfflineToken } from "#app/services/shopify-offline-token.server.ts";
 import { recordInstallation } from "#app/services/shops.server.ts";
 import { standaloneSettings } from "#app/services/standalone.server.ts";
 
@@ -67,3 +68,14 @@ export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const registerWebhooks = shopify.registerWebhooks;
 export const sessionStorage = shopify.sessionStorage;
+
+/** The offline access token of an installed shop, for the services that sync it. */
+export function offlineTokenProvider(app: ShopifyApp<AppConfig>) {
+  return async (shopDomain: string): Promise<string> => {
+    const { session } = await app.unauthenticated.admin(shopDomain);
+    if (!session.accessToken) throw new Error(`The offline session of ${shopDomain} has no access token.`);
+    return session.accessToken;
+  };
+}
+
+provideShopifyOfflineToken(offlineTokenProvider(shopify));

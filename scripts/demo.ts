@@ -125,9 +125,9 @@ const { connectChannel, ConnectionError } = await import("../app/services/connec
 const { adapterFor } = await import("../app/services/connectors.server.ts");
 const { importProgress } = await import("../app/services/import-progress.server.ts");
 const { importReferenceRates } = await import("../app/services/fx.server.ts");
-const { scheduleConnection, requestSync } = await import("../app/jobs/sync-jobs.server.ts");
-const { scheduleShopEngine, INSIGHTS_JOB_NAME, ENGINE_JOB_OPTIONS } = await import("../app/jobs/engine-jobs.server.ts");
-const { closeQueues, getQueue, stopShopJobs, shopJobId } = await import("../app/jobs/queues.server.ts");
+const { scheduleConnection, requestSync, scheduleShopEngine, INSIGHTS_JOB_NAME, ENGINE_JOB_OPTIONS } =
+  await import("../app/services/schedules.server.ts");
+const { closeQueues, getQueue, stopShopJobs, shopJobId } = await import("../app/queue/queues.server.ts");
 const { closeIngestPool, ingestPool } = await import("../app/ingest/pool.server.ts");
 const prisma = (await import("../app/db.server.ts")).default;
 
@@ -275,7 +275,9 @@ const tick = async () => {
   if (!progress.importing && Date.now() - lastLive > 60_000) {
     lastLive = Date.now();
     const counters = merchant.shopify.webhookCounters;
-    say(`live: ${await ordersInLastMinutes(5)} orders in the last 5 min across channels; ${counters.sent} Shopify webhooks sent.`);
+    say(
+      `live: ${await ordersInLastMinutes(5)} orders in the last 5 min across channels; ${counters.sent} Shopify webhooks sent.`,
+    );
   }
 };
 timers.push(setInterval(() => void tick().catch((error: Error) => view.log(`progress: ${error.message}`)), 1_000));
@@ -371,7 +373,9 @@ async function serverAnswers(): Promise<boolean> {
     // As a browser asks (Shopify's library answers requests that look like bots with 410).
     const response = await fetch(`http://${HOST}:${port}/app`, {
       signal: AbortSignal.timeout(5_000),
-      headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0" },
+      headers: {
+        "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0",
+      },
     });
     return response.ok;
   } catch {
@@ -420,6 +424,14 @@ async function importRatesWhenNeeded(): Promise<void> {
 async function queueEngine(): Promise<void> {
   const at = String(Date.now());
   const queue = getQueue("forecast");
-  await queue.add("forecast", { shopId: shop.id }, { ...ENGINE_JOB_OPTIONS, jobId: shopJobId(shop.id, "forecast", "demo", at) });
-  await queue.add(INSIGHTS_JOB_NAME, { shopId: shop.id }, { ...ENGINE_JOB_OPTIONS, jobId: shopJobId(shop.id, "insights", "demo", at) });
+  await queue.add(
+    "forecast",
+    { shopId: shop.id },
+    { ...ENGINE_JOB_OPTIONS, jobId: shopJobId(shop.id, "forecast", "demo", at) },
+  );
+  await queue.add(
+    INSIGHTS_JOB_NAME,
+    { shopId: shop.id },
+    { ...ENGINE_JOB_OPTIONS, jobId: shopJobId(shop.id, "insights", "demo", at) },
+  );
 }

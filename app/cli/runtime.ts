@@ -26,7 +26,7 @@ export async function shutdown(): Promise<void> {
   const prisma = globalThis.__crosschannelPrisma;
   if (prisma) await prisma.$disconnect();
   if (globalThis.__crosschannelQueuesOpen) {
-    const { closeQueues } = await import("#app/jobs/queues.server.ts");
+    const { closeQueues } = await import("#app/queue/queues.server.ts");
     await closeQueues();
   }
   await database?.stop();

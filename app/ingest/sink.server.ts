@@ -11,7 +11,7 @@ import type {
 import type pg from "pg";
 
 import { ingestPool } from "#app/ingest/pool.server.ts";
-import { redactPersonalData } from "#app/services/personal-data.server.ts";
+import { redactPersonalData } from "#app/ingest/personal-data.ts";
 import { writeFees, writeInventory, writeListings, writeOrders, type IngestScope } from "#app/ingest/writers.server.ts";
 
 export interface PostgresSinkOptions extends IngestScope {

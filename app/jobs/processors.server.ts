@@ -1,7 +1,7 @@
 import type { Job } from "bullmq";
 
 import prisma from "#app/db.server.ts";
-import type { JobPayloads, QueueName } from "#app/jobs/queues.server.ts";
+import type { JobPayloads, QueueName } from "#app/queue/queues.server.ts";
 
 export type Processor<N extends QueueName> = (job: Job<JobPayloads[N]>) => Promise<unknown>;
 
@@ -21,6 +21,10 @@ export const processors: { [N in QueueName]?: Processor<N> } = {
       import("#app/jobs/sync-jobs.server.ts"),
       import("#app/services/connectors.server.ts"),
     ]);
+    // An installed shop syncs with its offline token, which the Shopify app provides once loaded
+    // (app/services/shopify-offline-token.server.ts); local shops sync without its configuration.
+    const shop = await prisma.shop.findUnique({ where: { id: job.data.shopId }, select: { source: true } });
+    if (shop?.source === "shopify") await import("#app/shopify.server.ts");
     return processSyncJob(job, { adapterFor });
   },
   rollup: async (job) => {
@@ -51,6 +55,6 @@ export const globalSchedules: Array<{ queue: QueueName; id: string; pattern: str
   },
   // Rollups of orders marked pending outside a sync (a cost, a mapping, a time zone changed).
   { queue: "rollup", id: "global:rollup-sweep", pattern: "*/10 * * * *", data: { shopId: "" } },
-  // Keeps every installed shop's forecast and weekly insight schedules (app/jobs/engine-jobs.server.ts).
+  // Keeps every installed shop's forecast and weekly insight schedules (app/services/schedules.server.ts).
   { queue: "forecast", id: "global:engine-schedules", pattern: "7 * * * *", data: { shopId: "" } },
 ];

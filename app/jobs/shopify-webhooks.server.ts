@@ -18,7 +18,7 @@ import { upsertCatalog } from "#app/ingest/catalog.server.ts";
 import { ingestPool } from "#app/ingest/pool.server.ts";
 import { PostgresRecordSink } from "#app/ingest/sink.server.ts";
 import { writeRefunds } from "#app/ingest/writers.server.ts";
-import type { JobPayloads } from "#app/jobs/queues.server.ts";
+import type { JobPayloads } from "#app/queue/queues.server.ts";
 import { markRollupsStale, refreshRollups } from "#app/services/rollups.server.ts";
 
 /** The shop's own data topics, declared in shopify.app.toml and applied by the worker. */

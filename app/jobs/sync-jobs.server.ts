@@ -3,52 +3,10 @@ import type { StreamName } from "@crosschannel/connector-sdk";
 import type { ChannelConnection } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
-import { getQueue, JOB_RETENTION, shopJobId, shopJobPrefix, type JobPayloads } from "#app/jobs/queues.server.ts";
+import { getQueue, shopJobId, type JobPayloads } from "#app/queue/queues.server.ts";
 import type { ChannelAdapter } from "#app/services/connections.server.ts";
+import { SYNC_JOB_OPTIONS } from "#app/services/schedules.server.ts";
 import { syncConnection, type SyncConnectionOptions } from "#app/services/sync.server.ts";
-
-/** Scheduler id of a connection's stream: starts with the shop, so uninstalling finds it. */
-export function syncSchedulerId(connection: Pick<ChannelConnection, "id" | "shopId">, stream: string): string {
-  return `${shopJobPrefix(connection.shopId)}sync:${connection.id}:${stream}`;
-}
-
-/** Retries with exponential backoff, for every sync job. */
-export const SYNC_JOB_OPTIONS = {
-  attempts: 3,
-  backoff: { type: "exponential", delay: 30_000 },
-  ...JOB_RETENTION,
-} as const;
-
-/**
- * One scheduler per connection and stream at the stream's default frequency. Upserting
- * (not adding) means a redeploy or a reconnect never duplicates a schedule.
- */
-export async function scheduleConnection(
-  connection: ChannelConnection,
-  adapter: ChannelAdapter,
-  options: { everyMinutesAtMost?: number } = {},
-): Promise<string[]> {
-  const queue = getQueue("sync");
-  const ids: string[] = [];
-  for (const stream of adapter.connector.supportedStreams) {
-    const everyMinutes = Math.min(
-      adapter.connector.stream(stream).defaultSchedule.everyMinutes,
-      options.everyMinutesAtMost ?? Number.POSITIVE_INFINITY,
-    );
-    const id = syncSchedulerId(connection, stream);
-    await queue.upsertJobScheduler(
-      id,
-      { every: everyMinutes * 60_000 },
-      {
-        name: "sync",
-        data: { shopId: connection.shopId, connectionId: connection.id, stream, mode: "incremental" },
-        opts: SYNC_JOB_OPTIONS,
-      },
-    );
-    ids.push(id);
-  }
-  return ids;
-}
 
 /** The syncs this process is running, so that a shutdown can stop them at once. */
 const runningSyncs = new Set<AbortController>();
@@ -61,24 +19,6 @@ export function abortRunningSyncs(reason = "the worker is shutting down"): numbe
   const count = runningSyncs.size;
   for (const controller of runningSyncs) controller.abort(new Error(reason));
   return count;
-}
-
-/** Queues one sync of every stream of a connection now (the first import, or "sync now"). */
-export async function requestSync(
-  connection: Pick<ChannelConnection, "id" | "shopId">,
-  adapter: ChannelAdapter,
-  mode: "incremental" | "full" = "incremental",
-): Promise<number> {
-  const queue = getQueue("sync");
-  const at = String(Date.now());
-  for (const stream of adapter.connector.supportedStreams) {
-    await queue.add(
-      "sync",
-      { shopId: connection.shopId, connectionId: connection.id, stream, mode },
-      { ...SYNC_JOB_OPTIONS, jobId: shopJobId(connection.shopId, "sync", connection.id, stream, "now", at) },
-    );
-  }
-  return adapter.connector.supportedStreams.length;
 }
 
 /** How long one job may sync before it yields the worker to other shops' jobs. */
@@ -135,7 +75,10 @@ export async function processSyncJob(job: Job<JobPayloads["sync"]>, deps: SyncJo
     }
     if (summary?.status === "failed") {
       // Refused credentials (marked revoked): retrying cannot help until the merchant reconnects.
-      const after = await prisma.channelConnection.findUnique({ where: { id: connectionId }, select: { status: true } });
+      const after = await prisma.channelConnection.findUnique({
+        where: { id: connectionId },
+        select: { status: true },
+      });
       if (after?.status === "revoked") return { ...summary, revoked: true };
       // BullMQ retries with backoff; the run and its error are already recorded.
       throw new Error(summary.message ?? `${stream} sync failed`);

@@ -7,7 +7,7 @@ import { migrateIfNeeded } from "#app/db/migrations.server.ts";
 
 export async function startWorker(options: { concurrency?: number; log?: (line: string) => void } = {}) {
   const log = options.log ?? ((line: string) => process.stdout.write(`[worker] ${line}\n`));
-  const { closeQueues, getQueue, JOB_RETENTION, queueRuntime } = await import("#app/jobs/queues.server.ts");
+  const { closeQueues, getQueue, JOB_RETENTION, queueRuntime } = await import("#app/queue/queues.server.ts");
   const { globalSchedules, processors } = await import("#app/jobs/processors.server.ts");
   const runtime = queueRuntime();
   const [{ abortRunningSyncs, SYNC_SLICE_MS }, { markInterruptedSyncRuns }] = await Promise.all([

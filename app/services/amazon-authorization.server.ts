@@ -138,7 +138,7 @@ export async function completeAmazonAuthorization(
     clock: options.clock,
     actor: "amazon-authorization",
   });
-  const { scheduleConnection } = await import("#app/jobs/sync-jobs.server.ts");
+  const { scheduleConnection } = await import("#app/services/schedules.server.ts");
   await scheduleConnection(connection, adapter);
   return { shop: pending.shop, connection };
 }

@@ -7,7 +7,7 @@ import { audit, findShop } from "#app/services/shops.server.ts";
 // without names, emails, phones or addresses; Shopify webhooks are reduced to the fields the
 // apply step reads before they are queued (minimizeWebhookPayload), and finished jobs are
 // removed after a bounded time (JOB_RETENTION); quarantined records keep their payload with
-// personal fields redacted (app/services/personal-data.server.ts). customers/redact still
+// personal fields redacted (app/ingest/personal-data.ts). customers/redact still
 // deletes the quarantined records of the customer's orders. See docs/security.md.
 
 const CustomerPayload = z.object({

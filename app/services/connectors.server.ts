@@ -19,6 +19,7 @@ import prisma from "#app/db.server.ts";
 import { upsertCatalog } from "#app/ingest/catalog.server.ts";
 import type { ChannelAdapter } from "#app/services/connections.server.ts";
 import { markRollupsStale } from "#app/services/rollups.server.ts";
+import { shopifyOfflineToken } from "#app/services/shopify-offline-token.server.ts";
 
 /** The channels this build connects, each a workspace package under connectors/. */
 const ADAPTERS: { [C in Channel]: ChannelAdapter } = {
@@ -50,9 +51,7 @@ const ADAPTERS: { [C in Channel]: ChannelAdapter } = {
     // expires; a shop added locally uses the token it was connected with.
     credentialsFor: async (connection, stored) => {
       if (connection.shop.source !== "shopify") return stored;
-      const { unauthenticated } = await import("#app/shopify.server.ts");
-      const { session } = await unauthenticated.admin(connection.shop.domain);
-      return { accessToken: session.accessToken };
+      return { accessToken: await shopifyOfflineToken(connection.shop.domain) };
     },
     // The shop's catalog is the master: after its listings, read unit costs into Product.
     afterStream: async ({ shop, stream, config, credentials, signal, clock, httpOverrides }) => {

@@ -2,7 +2,7 @@ import type { Session } from "@shopify/shopify-api";
 import type { Prisma, Shop } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
-import { purgeShopFinishedJobs, stopShopJobs } from "#app/jobs/queues.server.ts";
+import { purgeShopFinishedJobs, stopShopJobs } from "#app/queue/queues.server.ts";
 import { markRollupsStale } from "#app/services/rollups.server.ts";
 import { parseCurrency, parseShopDomain, parseTimeZone } from "#app/services/validation.server.ts";
 
@@ -49,7 +49,7 @@ export async function recordInstallation(session: Session, admin: AdminGraphql):
   await audit(shop.id, "system", "shop.installed");
   await connectOwnChannel(shop, session);
   await rescheduleChannelConnections(shop);
-  const { scheduleShopEngine } = await import("#app/jobs/engine-jobs.server.ts");
+  const { scheduleShopEngine } = await import("#app/services/schedules.server.ts");
   await scheduleShopEngine(shop);
   return shop;
 }
@@ -62,7 +62,7 @@ async function connectOwnChannel(shop: Shop, session: Session): Promise<void> {
   const [{ sealCredentials }, { adapterFor }, { scheduleConnection }] = await Promise.all([
     import("#app/services/crypto.server.ts"),
     import("#app/services/connectors.server.ts"),
-    import("#app/jobs/sync-jobs.server.ts"),
+    import("#app/services/schedules.server.ts"),
   ]);
   const sealed = sealCredentials(
     { shopId: shop.id, channel: "shopify", accountId: shop.domain },
@@ -91,7 +91,7 @@ async function connectOwnChannel(shop: Shop, session: Session): Promise<void> {
 async function rescheduleChannelConnections(shop: Shop): Promise<void> {
   const [{ adapterFor }, { scheduleConnection }] = await Promise.all([
     import("#app/services/connectors.server.ts"),
-    import("#app/jobs/sync-jobs.server.ts"),
+    import("#app/services/schedules.server.ts"),
   ]);
   const connections = await prisma.channelConnection.findMany({
     where: { shopId: shop.id, status: "active", channel: { not: "shopify" } },

@@ -1,7 +1,7 @@
 import { minimizeWebhookPayload } from "@crosschannel/connector-shopify";
 
 import prisma from "#app/db.server.ts";
-import { getQueue, JOB_RETENTION, shopJobId } from "#app/jobs/queues.server.ts";
+import { getQueue, JOB_RETENTION, shopJobId } from "#app/queue/queues.server.ts";
 
 /** "ORDERS_CREATE" (how the library names topics) → "orders/create" (how Shopify documents them). */
 export function topicPath(topic: string): string {

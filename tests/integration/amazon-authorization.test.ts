@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
 import { closeIngestPool } from "#app/ingest/pool.server.ts";
-import { closeQueues } from "#app/jobs/queues.server.ts";
+import { closeQueues } from "#app/queue/queues.server.ts";
 import { loader as callback } from "#app/routes/channels.amazon.callback.tsx";
 import {
   AuthorizationError,

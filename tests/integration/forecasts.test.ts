@@ -3,17 +3,17 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { addDays, weekday, type ForecastPoint } from "#app/analytics/index.ts";
 import prisma from "#app/db.server.ts";
+import { processForecastJob } from "#app/jobs/engine-jobs.server.ts";
+import { globalSchedules } from "#app/jobs/processors.server.ts";
+import { closeQueues, getQueue, stopShopJobs, type JobPayloads } from "#app/queue/queues.server.ts";
+import { closeIngestPool } from "#app/ingest/pool.server.ts";
+import { forecastShop } from "#app/services/forecasts.server.ts";
 import {
   ENGINE_SCHEDULES_JOB,
   forecastSchedulerId,
   insightsSchedulerId,
-  processForecastJob,
   scheduleShopEngine,
-} from "#app/jobs/engine-jobs.server.ts";
-import { globalSchedules } from "#app/jobs/processors.server.ts";
-import { closeQueues, getQueue, stopShopJobs, type JobPayloads } from "#app/jobs/queues.server.ts";
-import { closeIngestPool } from "#app/ingest/pool.server.ts";
-import { forecastShop } from "#app/services/forecasts.server.ts";
+} from "#app/services/schedules.server.ts";
 
 beforeEach(() => {
   delete process.env.REDIS_URL;

@@ -7,9 +7,8 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
 import { closeIngestPool } from "#app/ingest/pool.server.ts";
-import { scheduleShopEngine } from "#app/jobs/engine-jobs.server.ts";
-import { closeQueues, getQueue, QUEUE_NAMES, queueRuntime, shopJobId } from "#app/jobs/queues.server.ts";
-import { scheduleConnection } from "#app/jobs/sync-jobs.server.ts";
+import { closeQueues, getQueue, QUEUE_NAMES, queueRuntime, shopJobId } from "#app/queue/queues.server.ts";
+import { scheduleConnection, scheduleShopEngine } from "#app/services/schedules.server.ts";
 import { PostgresRecordSink } from "#app/ingest/sink.server.ts";
 import { action as complianceAction } from "#app/routes/webhooks.compliance.tsx";
 import { action as webhookAction } from "#app/routes/webhooks.shopify.tsx";
@@ -97,7 +96,9 @@ describe("buyer data in the queue store", () => {
         removeOnFail: expect.anything(),
       });
     }
-    const connection = await prisma.channelConnection.findUniqueOrThrow({ where: { id: await createConnection(shop.id, "amazon") } });
+    const connection = await prisma.channelConnection.findUniqueOrThrow({
+      where: { id: await createConnection(shop.id, "amazon") },
+    });
     await scheduleConnection(connection, adapterFor("amazon"));
     await scheduleShopEngine(shop);
     const scheduled = [

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
 import { closeIngestPool } from "#app/ingest/pool.server.ts";
-import { closeQueues, type JobPayloads } from "#app/jobs/queues.server.ts";
+import { closeQueues, type JobPayloads } from "#app/queue/queues.server.ts";
 import { processSyncJob } from "#app/jobs/sync-jobs.server.ts";
 import { connectChannel } from "#app/services/connections.server.ts";
 import { sealCredentials } from "#app/services/crypto.server.ts";
@@ -24,10 +24,17 @@ describe("credentials the channel refuses", () => {
     const simulator = new AcmeSimulator({ seed: 3 });
     simulators.push(simulator);
     await simulator.start();
-    const shop = await prisma.shop.create({ data: { domain: "revoked.myshopify.com", timezone: "UTC", currency: "USD" } });
-    const connection = await connectChannel(shop, acme, { ...simulator.config(), ...simulator.credentials() }, {
-      clock: simulator.clock,
+    const shop = await prisma.shop.create({
+      data: { domain: "revoked.myshopify.com", timezone: "UTC", currency: "USD" },
     });
+    const connection = await connectChannel(
+      shop,
+      acme,
+      { ...simulator.config(), ...simulator.credentials() },
+      {
+        clock: simulator.clock,
+      },
+    );
     // The merchant revoked the key on the channel's side.
     const sealed = sealCredentials(connection, { apiKey: "revoked-key-0000000000" });
     await prisma.channelConnection.update({

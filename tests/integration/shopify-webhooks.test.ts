@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import prisma from "#app/db.server.ts";
 import { closeIngestPool } from "#app/ingest/pool.server.ts";
-import { closeQueues, getQueue } from "#app/jobs/queues.server.ts";
+import { closeQueues, getQueue } from "#app/queue/queues.server.ts";
 import { applyShopifyWebhook, NotYetKnownError } from "#app/jobs/shopify-webhooks.server.ts";
 import { action } from "#app/routes/webhooks.shopify.tsx";
 import { salesReport } from "#app/services/report.server.ts";
@@ -173,7 +173,11 @@ describe("Shopify data webhooks", () => {
       ...older,
       title: "Renamed product",
       updated_at: later(older.updated_at),
-      variants: older.variants.map((variant) => ({ ...variant, price: "123.45", updated_at: later(variant.updated_at) })),
+      variants: older.variants.map((variant) => ({
+        ...variant,
+        price: "123.45",
+        updated_at: later(variant.updated_at),
+      })),
     };
     await applyShopifyWebhook(data("products/update", newer));
     await applyShopifyWebhook(data("products/update", older));
@@ -184,7 +188,9 @@ describe("Shopify data webhooks", () => {
     expect(listings.map((listing) => listing.price?.toFixed(2))).toEqual(listings.map(() => "123.45"));
 
     const item = simulator.inventoryItemWebhookPayload(variantCost.inventoryItemId!);
-    await applyShopifyWebhook(data("inventory_items/update", { ...item, cost: "9.99", updated_at: later(item.updated_at) }));
+    await applyShopifyWebhook(
+      data("inventory_items/update", { ...item, cost: "9.99", updated_at: later(item.updated_at) }),
+    );
     await applyShopifyWebhook(data("inventory_items/update", { ...item, cost: "1.00" }));
     const costed = await prisma.product.findFirstOrThrow({ where: { id: product.id } });
     expect(costed.unitCost?.toFixed(2)).toBe("9.99");

@@ -3,9 +3,10 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
 import { closeIngestPool } from "#app/ingest/pool.server.ts";
-import { getQueue, type JobPayloads } from "#app/jobs/queues.server.ts";
-import { processSyncJob, scheduleConnection, syncSchedulerId } from "#app/jobs/sync-jobs.server.ts";
+import { getQueue, type JobPayloads } from "#app/queue/queues.server.ts";
+import { processSyncJob } from "#app/jobs/sync-jobs.server.ts";
 import { connectChannel } from "#app/services/connections.server.ts";
+import { scheduleConnection, syncSchedulerId } from "#app/services/schedules.server.ts";
 
 import { acmeAsAmazon as acme, acmeConnector, AcmeSimulator } from "../support/acme.ts";
 import { QUEUE_BACKENDS, useQueueBackends } from "../support/queue-backends.ts";

@@ -4,7 +4,7 @@ import { TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { afterAll, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
-import { closeQueues, getQueue, shopJobPrefix } from "#app/jobs/queues.server.ts";
+import { closeQueues, getQueue, shopJobPrefix } from "#app/queue/queues.server.ts";
 import { action as complianceAction } from "#app/routes/webhooks.compliance.tsx";
 import { action as scopesAction } from "#app/routes/webhooks.app.scopes_update.tsx";
 import { action as uninstalledAction } from "#app/routes/webhooks.app.uninstalled.tsx";

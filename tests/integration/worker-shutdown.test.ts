@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
 import { closeIngestPool } from "#app/ingest/pool.server.ts";
-import { closeQueues, getQueue, type JobPayloads } from "#app/jobs/queues.server.ts";
+import { closeQueues, getQueue, type JobPayloads } from "#app/queue/queues.server.ts";
 import { abortRunningSyncs, processSyncJob } from "#app/jobs/sync-jobs.server.ts";
 import { connectChannel } from "#app/services/connections.server.ts";
 
@@ -23,9 +23,14 @@ async function setUp(domain: string) {
   simulators.push(simulator);
   await simulator.start();
   const shop = await prisma.shop.create({ data: { domain, timezone: "UTC", currency: "USD" } });
-  const connection = await connectChannel(shop, acme, { ...simulator.config(), ...simulator.credentials() }, {
-    clock: simulator.clock,
-  });
+  const connection = await connectChannel(
+    shop,
+    acme,
+    { ...simulator.config(), ...simulator.credentials() },
+    {
+      clock: simulator.clock,
+    },
+  );
   return { simulator, shop, connection };
 }
 

@@ -4,7 +4,7 @@ import { QueueEvents } from "bullmq";
 import { describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
-import type { QueueBackendKind } from "#app/jobs/queues.server.ts";
+import type { QueueBackendKind } from "#app/queue/queues.server.ts";
 
 import { useQueueBackends } from "../support/queue-backends.ts";
 
@@ -26,7 +26,7 @@ describe.each<QueueBackendKind>(["postgres", "redis"])("worker on %s", (kind) =>
         ],
       });
       const { startWorker } = await import("#app/jobs/worker.server.ts");
-      const { getQueue, queueRuntime } = await import("#app/jobs/queues.server.ts");
+      const { getQueue, queueRuntime } = await import("#app/queue/queues.server.ts");
       const log = () => undefined;
       const closeFirst = await startWorker({ log });
       await closeFirst();

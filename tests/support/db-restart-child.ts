@@ -4,7 +4,7 @@
 // for SIGUSR2 (the backends were terminated), then prints the result of new queries.
 import prisma from "../../app/db.server.ts";
 import { closeIngestPool, ingestPool } from "../../app/ingest/pool.server.ts";
-import { getQueue } from "../../app/jobs/queues.server.ts";
+import { getQueue } from "../../app/queue/queues.server.ts";
 import { startWorker } from "../../app/jobs/worker.server.ts";
 
 const close = await startWorker({ log: () => undefined });

@@ -8,6 +8,9 @@ vi.mock("#app/shopify.server.ts", async (importOriginal) => {
   const original = await importOriginal<typeof ShopifyServer>();
   const { testShopifyConfig } = await import("./shopify.ts");
   const app = original.createShopifyApp(testShopifyConfig());
+  // Syncs of installed shops get their offline tokens from this instance, not the original's.
+  const { provideShopifyOfflineToken } = await import("#app/services/shopify-offline-token.server.ts");
+  provideShopifyOfflineToken(original.offlineTokenProvider(app));
   return {
     ...original,
     default: app,

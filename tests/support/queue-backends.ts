@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
 
-import { closeQueues, type QueueBackendKind } from "#app/jobs/queues.server.ts";
+import { closeQueues, type QueueBackendKind } from "#app/queue/queues.server.ts";
 
 import { startRedis } from "./redis.ts";
 

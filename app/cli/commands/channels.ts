@@ -44,7 +44,7 @@ export async function connectCommand({ values, out }: Context): Promise<number> 
     if (error instanceof ConnectionError) throw new UsageError(`${String(values.config)}: ${error.message}`);
     throw error;
   }
-  const { scheduleConnection } = await import("#app/jobs/sync-jobs.server.ts");
+  const { scheduleConnection } = await import("#app/services/schedules.server.ts");
   await scheduleConnection(connection, adapter);
   out(`Connected ${connection.displayName} to ${shop.domain}.`);
   for (const stream of adapter.connector.supportedStreams) {
@@ -69,6 +69,9 @@ export async function syncCommand({ values, out }: Context): Promise<number> {
     );
   }
   const { syncConnection } = await import("#app/services/sync.server.ts");
+  // An installed shop syncs with its offline token, which the Shopify app provides once loaded
+  // (app/services/shopify-offline-token.server.ts); local shops sync without its configuration.
+  if (shop.source === "shopify") await import("#app/shopify.server.ts");
   const mode = values.full ? "full" : "incremental";
   let failed = false;
   for (const connection of connections) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { redactPersonalData } from "#app/services/personal-data.server.ts";
+import { redactPersonalData } from "#app/ingest/personal-data.ts";
 
 describe("redactPersonalData", () => {
   it("redacts buyers' names, contacts and addresses of every channel's shapes, and keeps the rest", () => {

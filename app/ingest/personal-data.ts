@@ -22,7 +22,8 @@ export function redactPersonalData(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item) => redactPersonalData(item, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-    out[key] = isPersonalKey(key) && inner !== null && inner !== undefined ? "[redacted]" : redactPersonalData(inner, depth + 1);
+    out[key] =
+      isPersonalKey(key) && inner !== null && inner !== undefined ? "[redacted]" : redactPersonalData(inner, depth + 1);
   }
   return out;
 }

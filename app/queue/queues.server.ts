@@ -157,7 +157,10 @@ export async function purgeShopFinishedJobs(shopId: string): Promise<number> {
     const finished = await queue.getJobs(["completed", "failed"]);
     for (const job of finished) {
       const data = job?.data as { shopId?: string } | undefined;
-      if (job && (data?.shopId === shopId || job.id?.startsWith(shopJobId(shopId)) || job.id?.startsWith(shopJobPrefix(shopId)))) {
+      if (
+        job &&
+        (data?.shopId === shopId || job.id?.startsWith(shopJobId(shopId)) || job.id?.startsWith(shopJobPrefix(shopId)))
+      ) {
         await job.remove().catch(() => undefined);
         purged += 1;
       }
