@@ -19,7 +19,11 @@ const layer = (files, forbidden, message) => ({
   },
 });
 const layerRules = [
-  layer(["app/services/**"], ["jobs", "routes", "cli"], "Services never import jobs, routes or the CLI: jobs and the CLI call services."),
+  layer(
+    ["app/services/**"],
+    ["jobs", "routes", "cli"],
+    "Services never import jobs, routes or the CLI: jobs and the CLI call services.",
+  ),
   layer(
     ["app/analytics/**", "app/ingest/**", "app/db/**", "app/queue/**", "app/lib/**"],
     ["services", "jobs", "routes", "cli"],
@@ -27,7 +31,11 @@ const layerRules = [
   ),
   layer(["app/jobs/**"], ["routes", "cli"], "Jobs call services; they never import routes or the CLI."),
   layer(["app/cli/**"], ["routes", "jobs"], "The CLI calls services; it never imports routes or jobs."),
-  layer(["app/routes/**", "app/components/**"], ["jobs", "cli", "ingest"], "Routes call services, never jobs, the CLI or the ingest directly."),
+  layer(
+    ["app/routes/**", "app/components/**"],
+    ["jobs", "cli", "ingest"],
+    "Routes call services, never jobs, the CLI or the ingest directly.",
+  ),
 ];
 
 export default tseslint.config(

@@ -138,9 +138,14 @@ function ChannelTable({ summary }: { summary: LoaderData["summary"] }) {
         <Box padding="400">
           <BlockStack gap="100">
             {foreign.map((row) => (
-              <Text as="p" tone="subdued" key={`${row.channel}:${row.currency}`} id={`native-${row.channel}-${row.currency}`}>
-                {CHANNEL_NAMES[row.channel] ?? row.channel} reports in {row.currency}: {formatMoney(row.netSales, row.currency)}{" "}
-                net sales, converted at each day&apos;s exchange rate.
+              <Text
+                as="p"
+                tone="subdued"
+                key={`${row.channel}:${row.currency}`}
+                id={`native-${row.channel}-${row.currency}`}
+              >
+                {CHANNEL_NAMES[row.channel] ?? row.channel} reports in {row.currency}:{" "}
+                {formatMoney(row.netSales, row.currency)} net sales, converted at each day&apos;s exchange rate.
               </Text>
             ))}
             {summary.total.unconverted.map((entry) => (

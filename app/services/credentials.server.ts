@@ -1,5 +1,11 @@
 import prisma from "#app/db.server.ts";
-import { configuredKeys, isBound, openCredentials, encryptJson, type EncryptionKey } from "#app/services/crypto.server.ts";
+import {
+  configuredKeys,
+  isBound,
+  openCredentials,
+  encryptJson,
+  type EncryptionKey,
+} from "#app/services/crypto.server.ts";
 
 export interface ReencryptResult {
   /** Connections looked at. */

@@ -67,7 +67,8 @@ export function overviewRange(from: string | null, to: string | null, timezone: 
     }
     return { range, rangeError: null };
   } catch (error) {
-    if (error instanceof InputError) return { range: fallback, rangeError: `${error.message} Showing the last 30 days.` };
+    if (error instanceof InputError)
+      return { range: fallback, rangeError: `${error.message} Showing the last 30 days.` };
     throw error;
   }
 }

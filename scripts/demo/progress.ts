@@ -101,7 +101,10 @@ export class ImportProgressView {
     const payload = {
       name: label(stream).padEnd(18),
       records: stream.records.toLocaleString("en-US").padStart(7),
-      eta: stream.lastStatus === "failed" && !stream.done ? "retrying" : formatDuration(estimateSecondsLeft(samples?.first, samples?.last)),
+      eta:
+        stream.lastStatus === "failed" && !stream.done
+          ? "retrying"
+          : formatDuration(estimateSecondsLeft(samples?.first, samples?.last)),
     };
     const value = Math.round((stream.done ? 1 : (stream.progress ?? 0)) * 1000);
     const bar = this.#barOf.get(key(stream));

@@ -66,7 +66,10 @@ async function freshState(now: Date): Promise<DemoState> {
 }
 
 /** The stored state, or a new one; the simulators' ports are re-picked when another program holds them. */
-export async function loadDemoState(dataDir: string, now = new Date()): Promise<{ state: DemoState; created: boolean }> {
+export async function loadDemoState(
+  dataDir: string,
+  now = new Date(),
+): Promise<{ state: DemoState; created: boolean }> {
   await mkdir(stateDirectory(dataDir), { recursive: true, mode: 0o700 });
   let text: string | null = null;
   try {

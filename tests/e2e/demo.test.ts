@@ -50,9 +50,11 @@ async function overview(path = "/app"): Promise<Page> {
 
 /** The channel table as shown: channel name → its cells. */
 async function tableRows(page: Page): Promise<Map<string, string[]>> {
-  const rows = await page.locator("table tbody tr").evaluateAll((trs) =>
-    trs.map((tr) => Array.from(tr.querySelectorAll("th, td")).map((cell) => (cell.textContent ?? "").trim())),
-  );
+  const rows = await page
+    .locator("table tbody tr")
+    .evaluateAll((trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll("th, td")).map((cell) => (cell.textContent ?? "").trim())),
+    );
   return new Map(rows.map((cells) => [cells[0] ?? "", cells.slice(1)]));
 }
 

@@ -24,7 +24,15 @@ describe("days and rates given by hand", () => {
 
   it("stores no FX rate that rounds to zero", () => {
     expect(() => parseRate("0.0000000000")).toThrow("greater than zero");
-    const days = [{ day: "2026-01-05", perEuro: new Map([["XXT", "0.00000000001"], ["USD", "1.1"]]) }];
+    const days = [
+      {
+        day: "2026-01-05",
+        perEuro: new Map([
+          ["XXT", "0.00000000001"],
+          ["USD", "1.1"],
+        ]),
+      },
+    ];
     expect(crossRates(days, ["USD"], "XXT")).toEqual([]);
     expect(crossRates(days, ["XXT"], "USD")).toHaveLength(1);
   });

@@ -53,23 +53,30 @@ export async function startDemo(options: {
   readyWithinMs?: number;
 }): Promise<RunningDemo> {
   const port = options.port ?? (await freePort());
-  const child: ChildProcess = spawn("npm", ["run", "--silent", "demo", ...(options.args ? ["--", ...options.args] : [])], {
-    env: {
-      ...process.env,
-      NODE_ENV: "development",
-      PORT: String(port),
-      CROSSCHANNEL_DATA_DIR: options.dataDir,
-      ...options.env,
+  const child: ChildProcess = spawn(
+    "npm",
+    ["run", "--silent", "demo", ...(options.args ? ["--", ...options.args] : [])],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: "development",
+        PORT: String(port),
+        CROSSCHANNEL_DATA_DIR: options.dataDir,
+        ...options.env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: false,
     },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: false,
-  });
+  );
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const readyWithin = options.readyWithinMs ?? 300_000;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the demo was not ready in ${readyWithin} ms:\n${output}`)), readyWithin);
+    const timer = setTimeout(
+      () => reject(new Error(`the demo was not ready in ${readyWithin} ms:\n${output}`)),
+      readyWithin,
+    );
     const check = () => {
       if (output.includes(`Ready at http://localhost:${port}`)) {
         clearTimeout(timer);

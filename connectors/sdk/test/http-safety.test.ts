@@ -11,7 +11,12 @@ afterEach(async () => {
   servers = [];
 });
 
-async function serve(handle: (path: string, headers: IncomingHttpHeaders) => { status?: number; headers?: Record<string, string>; body?: Buffer | string }) {
+async function serve(
+  handle: (
+    path: string,
+    headers: IncomingHttpHeaders,
+  ) => { status?: number; headers?: Record<string, string>; body?: Buffer | string },
+) {
   const seen: Array<{ path: string; headers: IncomingHttpHeaders }> = [];
   const server = createServer((request, response) => {
     seen.push({ path: request.url ?? "", headers: request.headers });

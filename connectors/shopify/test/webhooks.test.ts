@@ -288,7 +288,15 @@ describe("webhook payload minimisation", () => {
       const minimal = minimizeWebhookPayload("orders/updated", full);
       expect(mapOrderWebhook(minimal as RestOrder)).toEqual(expected);
       const text = JSON.stringify(minimal);
-      for (const secret of ["buyer@example.com", "Lovelace", "Main St", "203.0.113.5", "4242", "back door", "gift to"]) {
+      for (const secret of [
+        "buyer@example.com",
+        "Lovelace",
+        "Main St",
+        "203.0.113.5",
+        "4242",
+        "back door",
+        "gift to",
+      ]) {
         expect(text).not.toContain(secret);
       }
     }

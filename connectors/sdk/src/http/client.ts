@@ -203,7 +203,9 @@ export function hostMatches(hostname: string, patterns: readonly string[]): bool
   const host = hostname.toLowerCase().replace(/\.$/, "");
   return patterns.some((raw) => {
     const pattern = raw.toLowerCase();
-    return pattern.startsWith("*.") ? host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1 : host === pattern;
+    return pattern.startsWith("*.")
+      ? host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1
+      : host === pattern;
   });
 }
 
@@ -338,7 +340,8 @@ export class HttpClient {
         throw fail(status >= 500 ? "server" : "client", attempt, { status, body });
       }
 
-      if (outcome.type === "refused") throw fail("client", attempt, { status: outcome.status }).withMessage(outcome.message);
+      if (outcome.type === "refused")
+        throw fail("client", attempt, { status: outcome.status }).withMessage(outcome.message);
       if (outcome.type === "too_large") {
         this.stats.bytes += outcome.bytes;
         throw fail("invalid_response", attempt, { status: outcome.status }).withMessage(
@@ -393,10 +396,15 @@ export class HttpClient {
           if (next.origin !== origin) {
             // Another origin gets no credentials: only the content negotiation headers.
             headers = Object.fromEntries(
-              Object.entries(headers).filter(([name]) => ["accept", "content-type", "user-agent"].includes(name.toLowerCase())),
+              Object.entries(headers).filter(([name]) =>
+                ["accept", "content-type", "user-agent"].includes(name.toLowerCase()),
+              ),
             );
           }
-          if (response.status === 303 || ((response.status === 301 || response.status === 302) && currentMethod !== "GET")) {
+          if (
+            response.status === 303 ||
+            ((response.status === 301 || response.status === 302) && currentMethod !== "GET")
+          ) {
             currentMethod = "GET";
             body = undefined;
           }
@@ -426,7 +434,9 @@ export class HttpClient {
     }
     if (allowedHosts === null) return null;
     if (hostMatches(parsed.hostname, [...allowedHosts, ...(network.extraHosts ?? [])])) {
-      return parsed.protocol === "https:" ? null : `${parsed.host}: only https:// is allowed (credentials travel with requests)`;
+      return parsed.protocol === "https:"
+        ? null
+        : `${parsed.host}: only https:// is allowed (credentials travel with requests)`;
     }
     return `${parsed.host} is not one of the channel's documented hosts (${allowedHosts.join(", ")})`;
   }
