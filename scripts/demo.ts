@@ -318,7 +318,7 @@ function startBuild(): { child: ChildProcess | null; done: Promise<number> } {
   if (process.env.CROSSCHANNEL_DEMO_SKIP_BUILD === "1") return { child: null, done: Promise.resolve(0) };
   let child: ChildProcess | null = null;
   const done = (async () => {
-    if (await buildIsFresh()) {
+    if (process.env.CROSSCHANNEL_DEMO_BUILD !== "always" && (await buildIsFresh())) {
       say("The build in build/ is up to date.");
       return 0;
     }

@@ -46,6 +46,10 @@ const COMMANDS: Record<string, CommandSpec> = {
     options: { shop: { type: "string" }, channel: { type: "string" }, sku: { type: "string" }, to: { type: "string" } },
     run: async (context) => (await import("./commands/skus.ts")).mapCommand(context),
   },
+  "credentials reencrypt": {
+    options: {},
+    run: async (context) => (await import("./commands/credentials.ts")).reencryptCommand(context),
+  },
   "fx set": {
     options: {
       shop: { type: "string" },

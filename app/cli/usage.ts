@@ -29,6 +29,10 @@ Exchange rates
   fx import --shop <domain> --file <eurofxref-hist.csv|.xml>
                                            Import ECB reference rates into the shop's currency
 
+Security
+  credentials reencrypt                    Rewrite every connection's credentials with the current key
+                                           (after rotating CREDENTIALS_ENCRYPTION_KEY; see docs/security.md)
+
   help                                     Show this message
 
 When DATABASE_URL is unset, commands use the local PostgreSQL under .data/ (started if needed).`;

@@ -18,6 +18,7 @@ const BENCHES: Array<{ title: string; load: () => Promise<{ default: Bench }> }>
   { title: "Demand forecasts", load: () => import("./forecast.bench.ts") },
   { title: "Ingest (PostgresRecordSink)", load: () => import("./ingest.bench.ts") },
   { title: "Overview data and rollups", load: () => import("./overview.bench.ts") },
+  { title: "Demo (npm run demo from a fresh data directory)", load: () => import("./demo.bench.ts") },
 ];
 
 const quick = process.argv.includes("--quick");

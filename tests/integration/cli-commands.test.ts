@@ -198,6 +198,27 @@ describe("npm run cli, as typed", () => {
     expect(missing.stderr).toContain("--file: cannot read");
   });
 
+  it("credentials reencrypt rewrites every connection with the current key", async () => {
+    await addShop();
+    const connected = await cli([
+      "connect",
+      "--shop",
+      SHOP,
+      "--channel",
+      "bestbuy",
+      "--config",
+      await file("bestbuy-keys.json", { ...bestbuy.config(), ...bestbuy.credentials() }),
+    ]);
+    expect(connected.code, connected.stderr).toBe(0);
+    const result = await cli(["credentials", "reencrypt"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /^1 connections: \d re-encrypted with the current key, \d already current, 0 unreadable\./,
+    );
+    expect(result.stdout).toContain("the previous keys can be removed");
+  });
+
   it("a shop that does not exist gets what to do", async () => {
     const result = await cli([
       "report",

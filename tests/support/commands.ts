@@ -17,8 +17,14 @@ export function npmRun(
   options: { env?: Record<string, string | undefined>; timeoutMs?: number; input?: string } = {},
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
+    // A variable set to undefined is left out (unset), as `env -u` would.
+    const env = Object.fromEntries(
+      Object.entries({ ...process.env, ...options.env }).filter(
+        (entry): entry is [string, string] => entry[1] !== undefined,
+      ),
+    );
     const child = spawn("npm", ["run", "--silent", script, ...(args.length > 0 ? ["--", ...args] : [])], {
-      env: { ...process.env, ...options.env },
+      env: env as NodeJS.ProcessEnv,
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
