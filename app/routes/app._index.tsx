@@ -218,15 +218,18 @@ export default function Overview() {
                       </Text>
                     </InlineStack>
                   ))}
-                  {overview.marketplaceImports.map((entry) => (
-                    <Text as="p" tone="subdued" key={entry.marketplace}>
-                      {entry.orders} Shopify {entry.orders === 1 ? "order was" : "orders were"} imported from{" "}
-                      {entry.marketplace} (Marketplace Connect or a similar app):{" "}
-                      {entry.countedUnder === "shopify"
-                        ? `counted under Shopify, because ${entry.marketplace} is not connected here.`
-                        : `counted once, under ${entry.marketplace}, from ${entry.marketplace}'s own data.`}
-                    </Text>
-                  ))}
+                  {overview.marketplaceImports.map((entry) => {
+                    const marketplace = CHANNEL_NAMES[entry.marketplace] ?? entry.marketplace;
+                    return (
+                      <Text as="p" tone="subdued" key={entry.marketplace}>
+                        {formatCount(entry.orders)} Shopify {entry.orders === 1 ? "order was" : "orders were"} imported
+                        from {marketplace} (Marketplace Connect or a similar app):{" "}
+                        {entry.countedUnder === "shopify"
+                          ? `counted under Shopify, because ${marketplace} is not connected here.`
+                          : `counted once, under ${marketplace}, from ${marketplace}'s own data.`}
+                      </Text>
+                    );
+                  })}
                 </BlockStack>
               </Card>
             </BlockStack>
