@@ -1,5 +1,7 @@
 // `npm run demo` end to end, as a person runs it: the real command in a child process, the
 // pages in Debian's Chromium, the numbers checked against `npm run cli -- report`.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 
@@ -9,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { cli, npmRun } from "../support/commands.ts";
 import { DESKTOP_USER_AGENT, launchBrowser } from "../support/browser.ts";
-import { alive, startDemo, type RunningDemo } from "../support/demo-server.ts";
+import { alive, descendants, startDemo, type RunningDemo } from "../support/demo-server.ts";
+import { freePort } from "../support/ports.ts";
 
 const SHOP = "crosschannel-demo.myshopify.com";
 const CHANNEL_NAMES: Record<string, string> = {
@@ -213,4 +216,62 @@ describe("npm run demo refuses what it cannot do", () => {
     expect(taken.code).toBe(1);
     expect(taken.stderr).toContain(`Port ${demo.port} is in use`);
   }, 60_000);
+});
+
+describe("npm run build and npm start, as typed", () => {
+  it("builds the app, and serves it in production (migrations first) until SIGTERM", async () => {
+    const build = await npmRun("build", [], { timeoutMs: 240_000 });
+    expect(build.code, build.stderr).toBe(0);
+    expect(build.stdout).toMatch(/built in/);
+
+    const port = await freePort();
+    const child = spawn("npm", ["run", "--silent", "start"], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    try {
+      await expect.poll(() => output, { timeout: 60_000, interval: 250 }).toMatch(/\[remix-serve\] http/);
+      const landing = await fetch(`http://127.0.0.1:${port}/`, { headers: { "user-agent": DESKTOP_USER_AGENT } });
+      expect(landing.status).toBe(200);
+      expect(await landing.text()).toContain("Crosschannel");
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).not.toBeNull();
+  }, 320_000);
+});
+
+describe("npm run demo -- --reset", () => {
+  it("starts over from nothing: the demo shop's data and the simulators' state are gone, the import begins again", async () => {
+    await demo.stop("SIGINT");
+    const port = await freePort();
+    const child = spawn("npm", ["run", "--silent", "demo", "--", "--reset"], {
+      env: { ...process.env, NODE_ENV: "development", PORT: String(port), CROSSCHANNEL_DATA_DIR: dataDir },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    await expect.poll(() => output, { timeout: 120_000, interval: 500 }).toContain("importing 12 months of history");
+    expect(output).toContain("Reset: the demo shop's data and the simulators' state are deleted.");
+    expect(output).not.toContain("resuming from the stored checkpoints");
+    for (const pid of child.pid ? [child.pid, ...descendants(child.pid)] : []) {
+      try {
+        process.kill(pid, "SIGINT");
+      } catch {
+        // gone
+      }
+    }
+    expect(await exited).toBe(0);
+  }, 180_000);
 });
