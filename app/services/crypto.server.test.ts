@@ -46,3 +46,34 @@ describe("credentials encryption", () => {
     expect(decryptJson(legacy.ciphertext, legacy.keyId, [key], binding)).toEqual(secret);
   });
 });
+
+describe("the per-checkout key", () => {
+  it("is made once when several processes start together on a fresh checkout", async () => {
+    const { spawn } = await import("node:child_process");
+    const { mkdtemp, readFile, readdir } = await import("node:fs/promises");
+    const { join, resolve } = await import("node:path");
+    const dir = await mkdtemp(join(resolve(".data"), "key-race-"));
+    // Eight processes load the key at once; each prints the id of the key it will encrypt with.
+    const script = `const { encryptJson } = await import("./app/services/crypto.server.ts");
+      process.stdout.write(encryptJson({ a: 1 }).keyId);`;
+    const ids = await Promise.all(
+      Array.from(
+        { length: 8 },
+        () =>
+          new Promise<string>((done, fail) => {
+            const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+              env: { ...process.env, CREDENTIALS_ENCRYPTION_KEY: "", NODE_ENV: "test", CROSSCHANNEL_DATA_DIR: dir },
+            });
+            let out = "";
+            child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+            child.once("error", fail);
+            child.once("exit", () => done(out.trim()));
+          }),
+      ),
+    );
+    expect(new Set(ids).size).toBe(1);
+    const key = (await readFile(join(dir, "credentials.key"), "utf8")).trim();
+    expect(Buffer.from(key, "base64")).toHaveLength(32);
+    expect(await readdir(dir)).toEqual(["credentials.key"]);
+  }, 60_000);
+});

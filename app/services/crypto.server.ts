@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 
 /**
@@ -51,12 +51,27 @@ function loadKeys(env: NodeJS.ProcessEnv = process.env): EncryptionKey[] {
   if (env.NODE_ENV === "production") {
     throw new Error("CREDENTIALS_ENCRYPTION_KEY is not set: production needs it to encrypt channel credentials.");
   }
-  if (!existsSync(LOCAL_KEY_FILE)) {
-    mkdirSync(dirname(LOCAL_KEY_FILE), { recursive: true });
-    writeFileSync(LOCAL_KEY_FILE, randomBytes(32).toString("base64"), { mode: 0o600 });
-  }
+  if (!existsSync(LOCAL_KEY_FILE)) createLocalKey();
   chmodSync(LOCAL_KEY_FILE, 0o600);
   return [parseKey(readFileSync(LOCAL_KEY_FILE, "utf8").trim(), LOCAL_KEY_FILE)];
+}
+
+/**
+ * The per-checkout key, made once: several processes may start at the same moment on a fresh
+ * checkout (the demo, its worker, a CLI command), so the key is written to a file of its own
+ * and linked into place, which fails for all but the first; the others then read that one.
+ */
+function createLocalKey(): void {
+  mkdirSync(dirname(LOCAL_KEY_FILE), { recursive: true });
+  const draft = `${LOCAL_KEY_FILE}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  writeFileSync(draft, randomBytes(32).toString("base64"), { mode: 0o600 });
+  try {
+    linkSync(draft, LOCAL_KEY_FILE);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  } finally {
+    unlinkSync(draft);
+  }
 }
 
 let cached: EncryptionKey[] | undefined;
