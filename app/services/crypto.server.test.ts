@@ -50,7 +50,7 @@ describe("credentials encryption", () => {
 describe("the per-checkout key", () => {
   it("is made once when several processes start together on a fresh checkout", async () => {
     const { spawn } = await import("node:child_process");
-    const { mkdtemp, readFile, readdir } = await import("node:fs/promises");
+    const { mkdtemp, readFile, readdir, rm } = await import("node:fs/promises");
     const { join, resolve } = await import("node:path");
     const dir = await mkdtemp(join(resolve(".data"), "key-race-"));
     // Eight processes load the key at once; each prints the id of the key it will encrypt with.
@@ -75,5 +75,6 @@ describe("the per-checkout key", () => {
     const key = (await readFile(join(dir, "credentials.key"), "utf8")).trim();
     expect(Buffer.from(key, "base64")).toHaveLength(32);
     expect(await readdir(dir)).toEqual(["credentials.key"]);
+    await rm(dir, { recursive: true, force: true });
   }, 60_000);
 });

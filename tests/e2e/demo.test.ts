@@ -2,7 +2,8 @@
 // pages in Debian's Chromium, the numbers checked against `npm run cli -- report`.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, mkdir } from "node:fs/promises";
+import { mkdtemp, mkdir, rm } from "node:fs/promises";
+import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 
 import type { Browser, Page } from "playwright-core";
@@ -35,6 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await demo?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 const pageErrors: string[] = [];
@@ -183,9 +185,13 @@ describe("npm run demo", () => {
         Number((await database.query<{ n: string }>(`select count(*) as n from "Order"`)).rows[0]?.n ?? 0);
       const tree = demo.processTree();
       expect(tree.length).toBeGreaterThan(3); // npm, the demo, worker, app, PostgreSQL
-      const stopped = await demo.stop("SIGINT");
-      expect(stopped.ms).toBeLessThan(15_000);
-      await expect.poll(() => tree.filter(alive), { timeout: 5_000 }).toEqual([]);
+      const signalled = Date.now();
+      await demo.stop("SIGINT");
+      // Every process of the tree is gone within 15 s of Ctrl-C.
+      await expect
+        .poll(() => tree.filter(alive), { timeout: Math.max(1_000, 15_000 - (Date.now() - signalled)), interval: 200 })
+        .toEqual([]);
+      expect(Date.now() - signalled).toBeLessThan(15_000);
       const before = await orders();
       expect(before).toBeGreaterThan(1_000);
       const restartedAt = new Date();
@@ -210,11 +216,20 @@ describe("npm run demo refuses what it cannot do", () => {
     const production = await npmRun("demo", [], { env: { NODE_ENV: "production", CROSSCHANNEL_DATA_DIR: dataDir } });
     expect(production.code).toBe(1);
     expect(production.stderr).toContain("refuses NODE_ENV=production");
-    const taken = await npmRun("demo", [], {
-      env: { NODE_ENV: "development", PORT: String(demo.port), CROSSCHANNEL_DATA_DIR: dataDir },
-    });
-    expect(taken.code).toBe(1);
-    expect(taken.stderr).toContain(`Port ${demo.port} is in use`);
+    // Another program holds the port.
+    const holder = createServer((socket) => socket.destroy());
+    await new Promise<void>((done) => holder.listen(0, "127.0.0.1", done));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const taken = await npmRun("demo", [], {
+        env: { NODE_ENV: "development", PORT: String(port), CROSSCHANNEL_DATA_DIR: dataDir },
+        timeoutMs: 30_000,
+      });
+      expect(taken.code).toBe(1);
+      expect(taken.stderr).toContain(`Port ${port} is in use`);
+    } finally {
+      await new Promise((done) => holder.close(done));
+    }
   }, 60_000);
 });
 
