@@ -252,7 +252,7 @@ describe("npm run build and npm start, as typed", () => {
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     try {
       await expect.poll(() => output, { timeout: 60_000, interval: 250 }).toMatch(/\[remix-serve\] http/);
       const landing = await fetch(`http://127.0.0.1:${port}/`, { headers: { "user-agent": DESKTOP_USER_AGENT } });
@@ -261,7 +261,9 @@ describe("npm run build and npm start, as typed", () => {
     } finally {
       child.kill("SIGTERM");
     }
-    expect(await exited).not.toBeNull();
+    await exited;
+    // Stopped: nothing answers on its port any more.
+    await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
   }, 320_000);
 });
 
@@ -276,17 +278,20 @@ describe("npm run demo -- --reset", () => {
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const tree = () => (child.pid ? [child.pid, ...descendants(child.pid)] : []);
     await expect.poll(() => output, { timeout: 120_000, interval: 500 }).toContain("importing 12 months of history");
     expect(output).toContain("Reset: the demo shop's data and the simulators' state are deleted.");
     expect(output).not.toContain("resuming from the stored checkpoints");
-    for (const pid of child.pid ? [child.pid, ...descendants(child.pid)] : []) {
+    // Ctrl-C reaches the whole foreground group.
+    const pids = tree();
+    for (const pid of pids) {
       try {
         process.kill(pid, "SIGINT");
       } catch {
         // gone
       }
     }
-    expect(await exited).toBe(0);
+    await expect.poll(() => pids.filter(alive), { timeout: 15_000, interval: 200 }).toEqual([]);
+    expect(output).toContain("Stopped. `npm run demo` resumes from here");
   }, 180_000);
 });

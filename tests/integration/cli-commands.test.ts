@@ -200,23 +200,30 @@ describe("npm run cli, as typed", () => {
 
   it("credentials reencrypt rewrites every connection with the current key", async () => {
     await addShop();
-    const connected = await cli([
-      "connect",
-      "--shop",
-      SHOP,
-      "--channel",
-      "bestbuy",
-      "--config",
-      await file("bestbuy-keys.json", { ...bestbuy.config(), ...bestbuy.credentials() }),
-    ]);
-    expect(connected.code, connected.stderr).toBe(0);
-    const result = await cli(["credentials", "reencrypt"]);
-    expect(result.stderr).toBe("");
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(
-      /^1 connections: \d re-encrypted with the current key, \d already current, 0 unreadable\./,
-    );
-    expect(result.stdout).toContain("the previous keys can be removed");
+    // A simulator of its own: the shared one's frozen clock never refills its A01 bucket.
+    const own = new BestBuySimulator({ merchant: new MerchantDataset({ seed: "keys", start: "2026-03-01", days: 3 }) });
+    await own.start();
+    try {
+      const connected = await cli([
+        "connect",
+        "--shop",
+        SHOP,
+        "--channel",
+        "bestbuy",
+        "--config",
+        await file("bestbuy-keys.json", { ...own.config(), ...own.credentials() }),
+      ]);
+      expect(connected.code, connected.stderr).toBe(0);
+      const result = await cli(["credentials", "reencrypt"]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(
+        /^1 connections: \d re-encrypted with the current key, \d already current, 0 unreadable\./,
+      );
+      expect(result.stdout).toContain("the previous keys can be removed");
+    } finally {
+      await own.close();
+    }
   });
 
   it("a shop that does not exist gets what to do", async () => {

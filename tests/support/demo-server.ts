@@ -97,7 +97,7 @@ export async function startDemo(options: {
     stop: (signal = "SIGINT") =>
       new Promise((resolve) => {
         const started = Date.now();
-        if (child.exitCode !== null) return resolve({ ms: 0, code: child.exitCode });
+        if (child.exitCode !== null || child.signalCode !== null) return resolve({ ms: 0, code: child.exitCode });
         child.once("exit", (code) => resolve({ ms: Date.now() - started, code }));
         // Ctrl-C in a terminal signals the whole foreground group; npm passes it to the demo.
         for (const pid of child.pid ? [child.pid, ...descendants(child.pid)] : []) {
