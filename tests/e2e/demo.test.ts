@@ -259,7 +259,14 @@ describe("npm run build and npm start, as typed", () => {
       expect(landing.status).toBe(200);
       expect(await landing.text()).toContain("Crosschannel");
     } finally {
-      child.kill("SIGTERM");
+      // As a terminal's Ctrl-C or a process manager's stop of the group: every process of the tree.
+      for (const pid of child.pid ? [child.pid, ...descendants(child.pid)] : []) {
+        try {
+          process.kill(pid, "SIGTERM");
+        } catch {
+          // gone
+        }
+      }
     }
     await exited;
     // Stopped: nothing answers on its port any more.
