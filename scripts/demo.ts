@@ -211,8 +211,19 @@ async function stop(signal: string, code = 0): Promise<never> {
   say("Stopped. `npm run demo` resumes from here; `npm run demo -- --reset` starts over.");
   process.exit(code);
 }
-process.once("SIGINT", () => void stop("SIGINT"));
-process.once("SIGTERM", () => void stop("SIGTERM"));
+// Ctrl-C reaches every process of the group, and tsx passes it on to this one again: repeats in
+// the first seconds are the same Ctrl-C; a later one forces the exit.
+let stopRequestedAt = 0;
+const onSignal = (signal: NodeJS.Signals) => {
+  if (stopRequestedAt === 0) {
+    stopRequestedAt = Date.now();
+    void stop(signal);
+  } else if (Date.now() - stopRequestedAt > 3_000) {
+    process.exit(130);
+  }
+};
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
 worker.once("exit", (exitCode) => {
   if (!stopping) {
     view.log(`The worker exited (code ${exitCode}); stopping the demo.`);
