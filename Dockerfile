@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image for the web server and the worker:
 #   docker run -e DATABASE_URL=... -e SHOPIFY_API_KEY=... crosschannel            (web, port 3000)
-#   docker run -e DATABASE_URL=... -e REDIS_URL=...      crosschannel npm run worker
+#   docker run -e DATABASE_URL=... -e REDIS_URL=...      crosschannel node --import tsx app/jobs/worker.server.ts
 
 FROM node:22-slim AS base
 WORKDIR /app
@@ -29,5 +29,7 @@ COPY scripts ./scripts
 COPY public ./public
 USER node
 EXPOSE 3000
-# `npm start` applies pending migrations (prisma migrate deploy), then serves the app.
-CMD ["npm", "run", "start"]
+# What `npm start` runs: applies pending migrations (prisma migrate deploy), then serves the app.
+# Node itself is PID 1, not npm: `docker stop`'s SIGTERM reaches the process that stops the
+# server (npm does not pass signals on to its script's children reliably).
+CMD ["node", "--import", "tsx", "scripts/start.ts"]
