@@ -45,6 +45,23 @@ describe("npm run, as typed", () => {
     expect(output).toContain("SIGTERM: finishing running jobs, then closing");
   }, 90_000);
 
+  it("the Docker image's worker command stops on a SIGTERM sent to node itself, as docker stop sends it to PID 1", async () => {
+    const dockerfile = readFileSync("Dockerfile", "utf8");
+    expect(dockerfile).toContain('CMD ["node", "--import", "tsx", "scripts/start.ts"]');
+    const child = spawn(process.execPath, ["--import", "tsx", "app/jobs/worker.server.ts"], {
+      env: process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    await expect.poll(() => output, { timeout: 60_000, interval: 250 }).toMatch(/processing sync, rollup/);
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(output).toContain("SIGTERM: finishing running jobs, then closing");
+  }, 90_000);
+
   it("dev says what it needs when there is no terminal to sign in from", async () => {
     const result = await npmRun("dev", [], { env: { SHOPIFY_CLI_PARTNERS_TOKEN: undefined } });
     expect(result.code).toBe(1);
