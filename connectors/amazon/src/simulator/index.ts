@@ -56,7 +56,7 @@ import {
   dayNumber,
   mergeSorted,
   orderStage,
-  routesWithRefresh,
+  LiveSimulator,
   settledBefore,
   type Clock,
   type ConnectorSimulator,
@@ -220,7 +220,7 @@ interface FeeComponentRef {
 
 export type AmazonConfigInput = z.input<typeof AmazonConfig>;
 
-export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, AmazonCredentials> {
+export class AmazonSimulator extends LiveSimulator implements ConnectorSimulator<AmazonConfigInput, AmazonCredentials> {
   readonly clock: VirtualClock;
   readonly server: SimulatorServer;
   readonly merchant: MerchantDataset;
@@ -230,7 +230,6 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
   roles: Set<AmazonRole>;
   /** Requests served by the pre-signed "S3" host (report downloads). */
   readonly s3Log: Array<{ at: number; path: string; status: number }> = [];
-  #asOf: string;
   #expected!: { orders: ChannelOrder[]; listings: ChannelListing[]; inventory: InventoryLevel[]; fees: FeeEvent[] };
   #events!: Array<{ kind: "shipment" | "refund"; event: AmazonShipmentEvent }>;
   readonly #options: AmazonSimulatorOptions;
@@ -247,12 +246,12 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
   readonly #clientSecret: string;
   readonly #refreshToken: string;
   /** Wall clock mode only. */
-  readonly #refresher: WallClockRefresher | null = null;
   #frozen: ({ before: string } & OrderOutputs) | null = null;
   #days: OrderDays | null = null;
   readonly #recentCache = new Map<string, { placedAt: string; stage: number; outputs: OrderOutputs }>();
 
   constructor(options: AmazonSimulatorOptions = {}) {
+    super();
     this.#options = options;
     this.merchant =
       options.merchant ??
@@ -268,18 +267,18 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
     this.#refreshToken = options.refreshToken ?? REFRESH_TOKEN;
     if (options.clock) {
       this.clock = new FollowingClock(options.clock);
-      this.#asOf = new Date(this.clock.now()).toISOString();
-      this.#refresher = new WallClockRefresher(
+      this.viewAsOf = new Date(this.clock.now()).toISOString();
+      this.refresher = new WallClockRefresher(
         this.clock,
         (asOf) => {
-          this.#asOf = asOf;
+          this.viewAsOf = asOf;
           this.#build();
         },
         { maxAgeMs: options.refreshMs },
       );
     } else {
-      this.#asOf = options.asOf ?? `${this.merchant.end}T00:00:00.000Z`;
-      this.clock = new VirtualClock(options.now ?? new Date(Date.parse(this.#asOf) + 10 * MINUTE).toISOString());
+      this.viewAsOf = options.asOf ?? `${this.merchant.end}T00:00:00.000Z`;
+      this.clock = new VirtualClock(options.now ?? new Date(Date.parse(this.viewAsOf) + 10 * MINUTE).toISOString());
     }
     this.#build();
     const routes = this.#routes();
@@ -304,34 +303,13 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
         ],
       },
       port: options.port,
-      routes: this.#refresher ? routesWithRefresh(routes, () => this.#refresher?.refresh()) : routes,
+      routes: this.liveRoutes(routes),
     });
-  }
-
-  get asOf(): string {
-    return this.#asOf;
   }
 
   /** The limits the simulator enforces and announces: documented, or granted by `grantedRateLimits`. */
   get rateLimits(): Readonly<Record<string, RateLimit>> {
     return { ...AMAZON_RATE_LIMITS, ...this.#options.grantedRateLimits };
-  }
-
-  /** True in wall clock mode (`clock` option). */
-  get wallClock(): boolean {
-    return this.#refresher !== null;
-  }
-
-  /** Wall clock mode: rebuilds the view at `clock.now()` now (requests do it lazily). */
-  refresh(): void {
-    this.#refresher?.refresh(true);
-  }
-
-  /** Wall clock mode: rebuild statistics. */
-  get rebuildStats(): { rebuilds: number; lastRebuildMs: number } | null {
-    return this.#refresher
-      ? { rebuilds: this.#refresher.rebuilds, lastRebuildMs: this.#refresher.lastRebuildMs }
-      : null;
   }
 
   /**
@@ -341,7 +319,7 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
    * hidden from a run that believed it saw them.
    */
   setAsOf(asOf: string): void {
-    this.#asOf = asOf;
+    this.viewAsOf = asOf;
     const target = Date.parse(asOf) + 10 * MINUTE;
     if (this.clock.now() < target) this.clock.advance(target - this.clock.now());
     this.#build();
@@ -363,7 +341,7 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
   }
 
   /** Listens on 127.0.0.1 at `port` (or the `port` option, or any free port); the "S3" host on any free port. */
-  async start(port?: number): Promise<void> {
+  override async start(port?: number): Promise<void> {
     await this.server.start(port);
     if (this.#s3) return;
     const s3 = createServer((request, response) => {
@@ -401,7 +379,7 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
     this.#s3Url = `http://127.0.0.1:${(s3.address() as AddressInfo).port}`;
   }
 
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     await this.server.close();
     const s3 = this.#s3;
     this.#s3 = null;
@@ -435,11 +413,11 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
 
   #build(): void {
     const { merchant } = this;
-    const asOf = this.#asOf;
+    const asOf = this.viewAsOf;
     let orders: ChannelOrder[];
     let fees: FeeEvent[];
     let events: OrderOutputs["events"];
-    if (this.#refresher === null) {
+    if (this.refresher === null) {
       const outputs: OrderOutputs = { orders: [], fees: [], events: [] };
       this.#collectOrders(merchant.orders({ channel: "amazon" }), outputs);
       ({ orders, fees, events } = outputs);
@@ -504,7 +482,7 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
     into: OrderOutputs,
     cache?: Map<string, { placedAt: string; stage: number; outputs: OrderOutputs }>,
   ): void {
-    const asOf = this.#asOf;
+    const asOf = this.viewAsOf;
     for (const order of source) {
       if (order.placedAt > asOf) continue;
       let outputs = into;
@@ -531,7 +509,7 @@ export class AmazonSimulator implements ConnectorSimulator<AmazonConfigInput, Am
 
   #collectOrder(order: SimOrder, into: OrderOutputs): void {
     const { merchant } = this;
-    const asOf = this.#asOf;
+    const asOf = this.viewAsOf;
     const { orders, fees, events } = into;
     {
       const view = merchant.orderAsOf(order, asOf, LABELS);

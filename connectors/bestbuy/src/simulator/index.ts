@@ -29,7 +29,7 @@ import {
   dateOf,
   dayNumber,
   orderStage,
-  routesWithRefresh,
+  LiveSimulator,
   type Clock,
   type ConnectorSimulator,
   type SimFee,
@@ -160,12 +160,11 @@ const wireDate = (iso: string) => new Date(iso).toISOString().replace(/\.000Z$/,
 /** Mirakl sends money as JSON decimal numbers. */
 const wireAmount = (decimal: string) => Number(decimal);
 
-export class BestBuySimulator implements ConnectorSimulator<BestBuyConfig, BestBuyCredentials> {
+export class BestBuySimulator extends LiveSimulator implements ConnectorSimulator<BestBuyConfig, BestBuyCredentials> {
   readonly clock: VirtualClock;
   readonly server: SimulatorServer;
   readonly merchant: MerchantDataset;
   readonly channel: string;
-  #asOf: string;
   readonly rateLimits = MIRAKL_RATE_LIMITS;
   readonly shopId: number;
   /** Every export created, by tracking id (tests inspect them). */
@@ -182,17 +181,17 @@ export class BestBuySimulator implements ConnectorSimulator<BestBuyConfig, BestB
   #view: View | null = null;
   #nextTracking = 1;
   /** Wall clock mode only: the refresher, the day the orders and fees were read up to, memoized encodings. */
-  readonly #refresher: WallClockRefresher | null = null;
   #readUntil: string | null = null;
   readonly #orderCache = new Map<string, { stage: number; entry: View["orders"][number] | null }>();
   readonly #transactionCache = new Map<string, View["transactions"][number]>();
 
   constructor(options: BestBuySimulatorOptions = {}) {
+    super();
     this.merchant =
       options.merchant ??
       new MerchantDataset({ seed: options.seed ?? 42, start: "2026-03-01", days: 30, skus: 40, ordersPerDay: 80 });
     this.channel = options.channel ?? "bestbuy";
-    this.#asOf = options.clock
+    this.viewAsOf = options.clock
       ? new Date(options.clock.now()).toISOString()
       : (options.asOf ?? `${this.merchant.end}T00:00:00.000Z`);
     this.#apiKey = options.apiKey ?? "5b1e0c7a-93d4-4f0e-b2a8-7c6d1e9f3a20";
@@ -209,15 +208,15 @@ export class BestBuySimulator implements ConnectorSimulator<BestBuyConfig, BestB
       this.clock = new FollowingClock(options.clock);
       this.#simOrders = [];
       this.#simFees = [];
-      this.#refresher = new WallClockRefresher(
+      this.refresher = new WallClockRefresher(
         this.clock,
         (asOf) => {
-          this.#asOf = asOf;
+          this.viewAsOf = asOf;
           this.#build(asOf);
         },
         { maxAgeMs: options.refreshMs },
       );
-      this.#build(this.#asOf);
+      this.#build(this.viewAsOf);
     } else {
       this.clock = new VirtualClock(options.clockStart ?? this.asOf);
       this.#simOrders = [...this.merchant.orders({ channel: this.channel })];
@@ -232,39 +231,8 @@ export class BestBuySimulator implements ConnectorSimulator<BestBuyConfig, BestB
       authenticate: (headers) => headers.authorization === this.#apiKey,
       unauthorizedBody: { status: 401, message: "Unauthorized" },
       rateLimitedBody: { status: 429, message: "Too many requests" },
-      routes: this.#refresher ? routesWithRefresh(routes, () => this.#refresher?.refresh()) : routes,
+      routes: this.liveRoutes(routes),
     });
-  }
-
-  /** Latest moment the API shows: fixed, or (wall clock mode) the last refresh. */
-  get asOf(): string {
-    return this.#asOf;
-  }
-
-  /** True in wall clock mode (`clock` option). */
-  get wallClock(): boolean {
-    return this.#refresher !== null;
-  }
-
-  /** Wall clock mode: rebuilds the view at `clock.now()` now (requests do it lazily). */
-  refresh(): void {
-    this.#refresher?.refresh(true);
-  }
-
-  /** Wall clock mode: rebuild statistics. */
-  get rebuildStats(): { rebuilds: number; lastRebuildMs: number } | null {
-    return this.#refresher
-      ? { rebuilds: this.#refresher.rebuilds, lastRebuildMs: this.#refresher.lastRebuildMs }
-      : null;
-  }
-
-  /** Listens on 127.0.0.1 at `port` (or the `port` option, or any free port). */
-  async start(port?: number): Promise<void> {
-    await this.server.start(port);
-  }
-
-  async close(): Promise<void> {
-    await this.server.close();
   }
 
   config(): BestBuyConfig {
@@ -295,7 +263,7 @@ export class BestBuySimulator implements ConnectorSimulator<BestBuyConfig, BestB
 
   /** The API's view now: the dataset at the clock, capped at `asOf`. */
   #now(): View {
-    if (this.#refresher !== null) return this.#build(this.#asOf);
+    if (this.refresher !== null) return this.#build(this.viewAsOf);
     const now = Math.min(this.clock.now(), Date.parse(this.asOf));
     return this.#build(new Date(now).toISOString());
   }
@@ -303,7 +271,7 @@ export class BestBuySimulator implements ConnectorSimulator<BestBuyConfig, BestB
   #build(at: string): View {
     if (this.#view?.at === at) return this.#view;
     const { merchant, channel } = this;
-    const wall = this.#refresher !== null;
+    const wall = this.refresher !== null;
     if (wall && this.#readUntil !== at.slice(0, 10)) {
       // Wall clock mode: read the dataset up to the end of today, once per day.
       const to = dateOf(dayNumber(at) + 1);

@@ -7,7 +7,7 @@
  */
 import { VirtualClock, type Clock } from "../time.ts";
 import { MAX_ORDER_EVENT_LAG_DAYS, dateOf, dayNumber, type MerchantDataset, type SimOrder } from "./dataset.ts";
-import type { SimRoute } from "./server.ts";
+import type { SimRoute, SimulatorServer } from "./server.ts";
 
 /** How stale a wall clock view may get before a request triggers a rebuild. */
 export const WALL_CLOCK_REFRESH_MS = 2_000;
@@ -161,4 +161,51 @@ export function mergeSorted<T>(a: readonly T[], b: readonly T[], compare: (x: T,
   while (i < a.length) out[k++] = a[i++] as T;
   while (j < b.length) out[k++] = b[j++] as T;
   return out;
+}
+
+/**
+ * What every channel simulator shares: its server, the moment its API shows (`asOf`) and, in
+ * wall clock mode, the refresher that moves that moment with the clock. Subclasses set
+ * `viewAsOf` and (wall clock mode) `refresher` in their constructor and serve their routes
+ * through `liveRoutes`.
+ */
+export abstract class LiveSimulator {
+  abstract readonly server: SimulatorServer;
+  protected viewAsOf = "";
+  protected refresher: WallClockRefresher | null = null;
+
+  /** The latest moment the API shows: fixed, or (wall clock mode) the last refresh. */
+  get asOf(): string {
+    return this.viewAsOf;
+  }
+
+  /** True in wall clock mode (`clock` option). */
+  get wallClock(): boolean {
+    return this.refresher !== null;
+  }
+
+  /** Wall clock mode: rebuilds the view at `clock.now()` now (requests do it lazily). */
+  refresh(): void {
+    this.refresher?.refresh(true);
+  }
+
+  /** Wall clock mode: rebuild statistics. */
+  get rebuildStats(): { rebuilds: number; lastRebuildMs: number } | null {
+    return this.refresher ? { rebuilds: this.refresher.rebuilds, lastRebuildMs: this.refresher.lastRebuildMs } : null;
+  }
+
+  /** Listens on 127.0.0.1 at `port` (or the `port` option, or any free port). */
+  async start(port?: number): Promise<void> {
+    await this.server.start(port);
+  }
+
+  async close(): Promise<void> {
+    await this.server.close();
+  }
+
+  /** The routes, each refreshing a stale wall clock view before it answers. */
+  protected liveRoutes(routes: readonly SimRoute[]): readonly SimRoute[] {
+    const refresher = this.refresher;
+    return refresher ? routesWithRefresh(routes, () => refresher.refresh()) : routes;
+  }
 }

@@ -43,7 +43,7 @@ import {
   WallClockRefresher,
   dateOf,
   dayNumber,
-  routesWithRefresh,
+  LiveSimulator,
   settledBefore,
   type Clock,
   type ConnectorSimulator,
@@ -207,11 +207,10 @@ class CostBucket {
   }
 }
 
-export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, ShopifyCredentials> {
+export class ShopifySimulator extends LiveSimulator implements ConnectorSimulator<ShopifyConfig, ShopifyCredentials> {
   readonly clock: VirtualClock;
   readonly server: SimulatorServer;
   readonly merchant: MerchantDataset;
-  #asOf: string;
   readonly rateLimits: Readonly<Record<string, RateLimit>>;
   readonly shopDomain: string;
   /** GraphQL answers that were THROTTLED by the cost bucket: a well-behaved client keeps this at 0. */
@@ -241,7 +240,6 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
   } = { orders: [], listings: [], inventory: [], fees: [], costs: [] };
   readonly #importEvery: number;
   /** Wall clock mode only. */
-  readonly #refresher: WallClockRefresher | null = null;
   #frozen: {
     before: string;
     orders: ShopifyOrder[];
@@ -265,16 +263,17 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
   >();
 
   constructor(options: ShopifySimulatorOptions = {}) {
+    super();
     this.merchant =
       options.merchant ??
       new MerchantDataset({ seed: options.seed ?? 42, start: "2026-03-01", days: 21, skus: 30, ordersPerDay: 30 });
-    this.#asOf = options.clock
+    this.viewAsOf = options.clock
       ? new Date(options.clock.now()).toISOString()
       : (options.asOf ?? `${this.merchant.end}T00:00:00.000Z`);
     this.shopDomain = options.shopDomain ?? "northwind-goods.myshopify.com";
     this.#accessToken = options.accessToken ?? fakeSecret("shpat_", 16);
     this.#apiSecret = options.apiSecret ?? "sim_app_secret_7d3f1b9e2c4a";
-    this.clock = options.clock ? new FollowingClock(options.clock) : new VirtualClock(this.#asOf);
+    this.clock = options.clock ? new FollowingClock(options.clock) : new VirtualClock(this.viewAsOf);
     this.#cost = new CostBucket(options.costBucket ?? GRAPHQL_COST_DEFAULTS, this.clock.now());
     this.#pageLineItemLimit = options.pageLineItemLimit ?? ORDERS_PAGE.lineItems;
     this.#bulkMsPerObject = options.bulkMsPerObject ?? 10;
@@ -282,10 +281,10 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
     this.#importEvery = options.marketplaceImportEvery ?? 0;
     this.#webhookTarget = options.clock ? (options.webhooks ?? null) : null;
     if (options.clock) {
-      this.#refresher = new WallClockRefresher(this.clock, (asOf) => this.#rebuildAt(asOf), {
+      this.refresher = new WallClockRefresher(this.clock, (asOf) => this.#rebuildAt(asOf), {
         maxAgeMs: options.refreshMs,
       });
-      this.#rebuildAt(this.#asOf);
+      this.#rebuildAt(this.viewAsOf);
     } else {
       this.#build(this.#importEvery);
     }
@@ -299,42 +298,20 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
       rateLimitedBody: {
         errors: "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.",
       },
-      routes: this.#refresher ? routesWithRefresh(routes, () => this.#refresher?.refresh()) : routes,
+      routes: this.liveRoutes(routes),
     });
   }
 
-  /** The moment the shop shows: fixed, or (wall clock mode) the last refresh. */
-  get asOf(): string {
-    return this.#asOf;
-  }
-
-  /** True in wall clock mode (`clock` option). */
-  get wallClock(): boolean {
-    return this.#refresher !== null;
-  }
-
-  /** Wall clock mode: rebuilds the view at `clock.now()` now (requests do it lazily); queues webhooks. */
-  refresh(): void {
-    this.#refresher?.refresh(true);
-  }
-
-  /** Wall clock mode: rebuild statistics. */
-  get rebuildStats(): { rebuilds: number; lastRebuildMs: number } | null {
-    return this.#refresher
-      ? { rebuilds: this.#refresher.rebuilds, lastRebuildMs: this.#refresher.lastRebuildMs }
-      : null;
-  }
-
   /** Listens on 127.0.0.1 at `port` (or the `port` option, or any free port). */
-  async start(port?: number): Promise<void> {
+  override async start(port?: number): Promise<void> {
     this.#closed = false;
     await this.server.start(port);
-    if (this.#refresher && this.#webhookTarget) this.#refresher.startTimer();
+    if (this.refresher && this.#webhookTarget) this.refresher.startTimer();
   }
 
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     this.#closed = true;
-    this.#refresher?.stop();
+    this.refresher?.stop();
     for (const timer of this.#webhookTimers) clearTimeout(timer);
     this.#webhookTimers.clear();
     for (const abort of this.#webhookAborts) abort.abort();
@@ -619,7 +596,7 @@ export class ShopifySimulator implements ConnectorSimulator<ShopifyConfig, Shopi
 
   /** Wall clock mode: the view at `asOf`, reusing the orders that can no longer change. */
   #rebuildAt(asOf: string): void {
-    this.#asOf = asOf;
+    this.viewAsOf = asOf;
     const before = settledBefore(asOf);
     const until = dateOf(dayNumber(asOf) + 1);
     if (this.#frozen?.before !== before) {
