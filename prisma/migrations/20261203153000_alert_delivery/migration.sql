@@ -1,7 +1,3 @@
-
-> crosschannel@0.1.0 prisma
-> tsx scripts/prisma.ts migrate diff --from-schema-datamodel /tmp/alerts-old.prisma --to-schema-datamodel prisma/schema.prisma --script
-
 -- CreateTable
 CREATE TABLE "AlertDestination" (
     "id" TEXT NOT NULL,
