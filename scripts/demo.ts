@@ -7,7 +7,9 @@
 //   3. the demo shop and its three connections, registered through the connect service
 //      (validation, `check`, credentials encrypted), exactly as a merchant's;
 //   4. the worker (`npm run worker`'s code) importing the history, then syncing on schedule;
-//   5. the app, standalone on 127.0.0.1, with the import's progress in this terminal.
+//   5. the app, standalone on 127.0.0.1, with the import's progress in this terminal;
+//   6. a local mail catcher (SMTP) and a Slack-compatible receiver that the demo shop's alert
+//      destinations (set through the merchant's settings service) deliver to.
 // `npm run demo -- --reset` starts from nothing; Ctrl-C stops everything.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -20,6 +22,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_DATA_DIR, LocalPostgresError, portIsFree, resolveDatabase } from "../app/db/local-postgres.server.ts";
 import { migrateIfNeeded } from "../app/db/migrations.server.ts";
 import { ImportProgressView } from "./demo/progress.ts";
+import { startAlertReceivers } from "./demo/receivers.ts";
 import { referenceRatesCsv, startDemoMerchant, type DemoMerchant } from "./demo/simulators.ts";
 import { loadDemoState, removeDemoState, saveDemoState, stateDirectory } from "./demo/state.ts";
 
@@ -129,6 +132,8 @@ const { scheduleConnection, requestSync, scheduleShopEngine, INSIGHTS_JOB_NAME, 
   await import("../app/services/schedules.server.ts");
 const { closeQueues, getQueue, stopShopJobs, shopJobId } = await import("../app/queue/queues.server.ts");
 const { closeIngestPool, ingestPool } = await import("../app/ingest/pool.server.ts");
+const { createDestination, listDestinations, updateDestination } =
+  await import("../app/services/alert-destinations.server.ts");
 const prisma = (await import("../app/db.server.ts")).default;
 
 if (args.reset) {
@@ -180,6 +185,22 @@ for (const channel of ["shopify", "amazon", "bestbuy"] as const) {
   }
 }
 await scheduleShopEngine(shop);
+
+// Alerts reach a mail catcher and a Slack-compatible receiver on loopback, as a merchant's reach theirs.
+let logDelivery: (line: string) => void = say;
+const outbox = join(stateDirectory(dataDir), "outbox.json");
+const receivers = await startAlertReceivers({
+  file: outbox,
+  onEmail: (mail) => logDelivery(`alert email to ${mail.to.join(", ")}: ${mail.subject}`),
+  onSlack: (message) => logDelivery(`Slack message: ${message.text.split("\n")[0]}`),
+});
+env.SMTP_URL = receivers.smtpUrl;
+env.SMTP_FROM = "Crosschannel demo <alerts@crosschannel-demo.local>";
+await configureDemoDestinations(receivers.slackWebhookUrl);
+say(
+  `Alerts are delivered to a local mail catcher (${receivers.smtpUrl}) and a Slack-compatible receiver; ` +
+    `what they received: ${receivers.slackWebhookUrl.replace(/\/services\/.*$/, "/")} and ${outbox}.`,
+);
 say(
   resumed
     ? "Connections checked; resuming from the stored checkpoints and catching up on what changed while the demo was off."
@@ -188,6 +209,7 @@ say(
 
 const worker = spawnChild("worker", ["--import", "tsx", "app/jobs/worker.server.ts"], env);
 const view = new ImportProgressView({ tty: Boolean(process.stdout.isTTY), write: say });
+logDelivery = (line) => view.log(line);
 
 let server: ChildProcess | undefined;
 let stopping = false;
@@ -202,6 +224,7 @@ async function stop(signal: string, code = 0): Promise<never> {
   build.child?.kill("SIGTERM");
   await Promise.all([stopChild(server), stopChild(worker)]);
   await merchant.close().catch(() => undefined);
+  await receivers.close().catch(() => undefined);
   runWindow.to = new Date().toISOString();
   await saveDemoState(dataDir, demoState).catch(() => undefined);
   await closeQueues().catch(() => undefined);
@@ -294,6 +317,35 @@ const tick = async () => {
 timers.push(setInterval(() => void tick().catch((error: Error) => view.log(`progress: ${error.message}`)), 1_000));
 
 // --- helpers -------------------------------------------------------------------------------
+
+/**
+ * The demo shop's alert destinations, through the settings service: every warning by email,
+ * everything on Slack, and a daily email digest. The receiver's port changes per run, so the
+ * Slack destination gets this run's URL.
+ */
+async function configureDemoDestinations(slackWebhookUrl: string): Promise<void> {
+  const existing = await listDestinations(shop.id);
+  const wanted = [
+    { kind: "email", name: "Demo inbox", emails: "merchant@crosschannel-demo.local", minSeverity: "warning" },
+    { kind: "slack", name: "Demo Slack #alerts", slackWebhookUrl, minSeverity: "info" },
+    {
+      kind: "email",
+      name: "Demo daily digest",
+      emails: "merchant@crosschannel-demo.local",
+      minSeverity: "info",
+      frequency: "daily",
+    },
+  ] as const;
+  for (const input of wanted) {
+    const current = existing.find((destination) => destination.name === input.name);
+    const result = current
+      ? input.kind === "slack"
+        ? await updateDestination(shop.id, current.id, { slackWebhookUrl }, { actor: "demo" })
+        : null
+      : await createDestination(shop.id, input, { actor: "demo" });
+    if (result && !result.ok) fail(`The demo's alert destination "${input.name}" was refused: ${result.message}`);
+  }
+}
 
 function spawnChild(name: string, argv: string[], childEnv: NodeJS.ProcessEnv, quiet = false): ChildProcess {
   const child = spawn(process.execPath, argv, { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });

@@ -44,5 +44,7 @@ export async function processAlertsJob(job: Job<JobPayloads["alerts"]>) {
   if (!shop) return { skipped: true, reason: "shop gone or uninstalled" };
   const { runAlerts } = await import("#app/services/alerts.server.ts");
   const summary = await runAlerts(shop.id);
-  return summary && { ...summary, active: summary.active.length };
+  const { queueAlertDeliveries } = await import("#app/services/alert-delivery.server.ts");
+  const deliveries = await queueAlertDeliveries(shop.id);
+  return summary && { ...summary, active: summary.active.length, deliveriesQueued: deliveries.queued };
 }

@@ -33,6 +33,7 @@ export const processors: { [N in QueueName]?: Processor<N> } = {
   },
   forecast: async (job) => (await import("#app/jobs/engine-jobs.server.ts")).processForecastJob(job),
   alerts: async (job) => (await import("#app/jobs/engine-jobs.server.ts")).processAlertsJob(job),
+  deliveries: async (job) => (await import("#app/jobs/delivery-jobs.server.ts")).processDeliveryJob(job),
   webhooks: async (job) => {
     const { applyShopifyWebhook } = await import("#app/jobs/shopify-webhooks.server.ts");
     return applyShopifyWebhook(job.data);

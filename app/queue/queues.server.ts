@@ -13,6 +13,8 @@ export interface JobPayloads {
   rollup: { shopId: string };
   forecast: { shopId: string };
   alerts: { shopId: string };
+  /** Job "deliver": sends one AlertDelivery; job "digest": queues the day's digests (day: the shop's previous day when absent). */
+  deliveries: { shopId: string; deliveryId?: string; day?: string };
   housekeeping: { task: "purge-webhook-deliveries" };
   /** A verified Shopify webhook with its payload, applied by the worker. */
   webhooks: { shopId: string; topic: string; webhookId: string; payload: unknown };
@@ -29,7 +31,15 @@ export const JOB_RETENTION = {
   removeOnComplete: { age: 24 * 3600, count: 1_000 },
   removeOnFail: { age: 7 * 24 * 3600, count: 5_000 },
 } as const;
-export const QUEUE_NAMES: readonly QueueName[] = ["sync", "rollup", "forecast", "alerts", "housekeeping", "webhooks"];
+export const QUEUE_NAMES: readonly QueueName[] = [
+  "sync",
+  "rollup",
+  "forecast",
+  "alerts",
+  "deliveries",
+  "housekeeping",
+  "webhooks",
+];
 
 /** Scheduler and job ids start with the shop, so a shop's work can be found and stopped. */
 export function shopJobPrefix(shopId: string): string {

@@ -116,13 +116,49 @@ export async function scheduleShopEngine(shop: Pick<Shop, "id" | "timezone">): P
  */
 export const ENGINE_SCHEDULES_JOB = "global:engine-schedules";
 
-/** Upserts the engine schedules of every installed shop. */
+/** Upserts the engine schedules (and alert digests) of every installed shop. */
 export async function scheduleAllShops(): Promise<{ shops: number }> {
   const shops = await prisma.shop.findMany({
     where: { status: "installed" },
     select: { id: true, timezone: true },
     orderBy: { id: "asc" },
   });
-  for (const shop of shops) await scheduleShopEngine(shop);
+  for (const shop of shops) {
+    await scheduleShopEngine(shop);
+    await scheduleAlertDigest(shop);
+  }
   return { shops: shops.length };
+}
+
+/** Alert digests: every day at 00:10 shop time, for the day that just ended. */
+export const DIGEST_PATTERN = "10 0 * * *";
+export const DIGEST_JOB_NAME = "digest";
+
+export function digestSchedulerId(shopId: string): string {
+  return `${shopJobPrefix(shopId)}alert-digest`;
+}
+
+/**
+ * The shop's daily digest on the deliveries queue while it has a daily destination (removed
+ * otherwise); upserted, so never duplicated, and it follows the shop's time zone.
+ */
+export async function scheduleAlertDigest(shop: Pick<Shop, "id" | "timezone">): Promise<string | null> {
+  const queue = getQueue("deliveries");
+  const wanted = await prisma.alertDestination.count({
+    where: { shopId: shop.id, enabled: true, frequency: "daily" },
+  });
+  if (wanted === 0) {
+    await queue.removeJobScheduler(digestSchedulerId(shop.id));
+    return null;
+  }
+  await queue.upsertJobScheduler(
+    digestSchedulerId(shop.id),
+    { pattern: DIGEST_PATTERN, tz: shop.timezone },
+    {
+      name: DIGEST_JOB_NAME,
+      data: { shopId: shop.id },
+      opts: { attempts: 3, backoff: { type: "exponential", delay: 60_000 }, ...JOB_RETENTION },
+    },
+  );
+  return digestSchedulerId(shop.id);
 }

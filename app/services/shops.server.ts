@@ -149,6 +149,9 @@ export async function markUninstalled(domain: string): Promise<void> {
     await audit(shop.id, "webhook", "shop.uninstalled");
   }
   await stopShopJobs(shop.id);
+  // Alerts queued for delivery are not sent to a shop that left.
+  const { dropPendingDeliveries } = await import("#app/services/alert-delivery.server.ts");
+  await dropPendingDeliveries(shop.id);
 }
 
 /** shop/redact: every row of the shop goes (its tables cascade from Shop), sessions too. */
