@@ -25,7 +25,10 @@ export default defineConfig({
   },
   plugins: [remix(remixOptions)],
   build: { assetsInlineLimit: 0 },
+  // polaris-viz ships CommonJS that Node cannot import as ESM; Vite bundles it (and the
+  // packages it pulls in) into the server build instead.
+  ssr: { noExternal: ["@shopify/polaris-viz", "@shopify/polaris-viz-core", /^@react-spring\//, /^d3-/] },
   optimizeDeps: {
-    include: ["@shopify/app-bridge-react", "@shopify/polaris"],
+    include: ["@shopify/app-bridge-react", "@shopify/polaris", "@shopify/polaris-viz"],
   },
 }) satisfies UserConfig;

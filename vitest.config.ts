@@ -28,6 +28,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.{ts,tsx}"],
+          exclude: ["tests/e2e/pages/**"],
           environment: "node",
           globalSetup: ["tests/support/global-database.ts"],
           setupFiles: ["tests/support/worker-database.ts"],
@@ -36,6 +37,24 @@ export default defineConfig({
           env: {
             NODE_ENV: "test",
             // The values Shopify's test helpers sign with (@shopify/shopify-api/test-helpers).
+            SHOPIFY_API_KEY: "testApiKey",
+            SHOPIFY_API_SECRET: "testApiSecretKey",
+            SHOPIFY_APP_URL: "https://my-test-app.myshopify.io",
+            SCOPES: "read_orders,read_products,read_inventory",
+          },
+        },
+      },
+      {
+        // The merchant's pages in Chromium, all reading one running `npm run demo`.
+        test: {
+          name: "pages",
+          include: ["tests/e2e/pages/**/*.test.{ts,tsx}"],
+          environment: "node",
+          globalSetup: ["tests/support/global-database.ts", "tests/support/shared-demo.ts"],
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+          env: {
+            NODE_ENV: "test",
             SHOPIFY_API_KEY: "testApiKey",
             SHOPIFY_API_SECRET: "testApiSecretKey",
             SHOPIFY_APP_URL: "https://my-test-app.myshopify.io",

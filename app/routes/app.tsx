@@ -6,15 +6,14 @@ import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 
+import { ChartsProvider, chartLinks } from "#app/components/charts/index.tsx";
+import { NAV_PAGES } from "#app/components/nav.ts";
+
 import { requireShop, standaloneShop } from "#app/services/auth.server.ts";
 
-export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
+export const links = () => [{ rel: "stylesheet", href: polarisStyles }, ...chartLinks()];
 
-/** The app's pages, shown in Shopify admin's navigation (NavMenu) or, standalone, in Polaris'. */
-const PAGES = [
-  { url: "/app", label: "Overview" },
-  { url: "/app/channels/amazon", label: "Connect Amazon" },
-];
+const PAGES = NAV_PAGES;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -38,7 +37,9 @@ export default function AppLayout() {
             </Link>
           ))}
         </NavMenu>
-        <Outlet />
+        <ChartsProvider>
+          <Outlet />
+        </ChartsProvider>
       </AppProvider>
     );
   }
@@ -47,11 +48,16 @@ export default function AppLayout() {
       <Frame
         navigation={
           <Navigation location={location.pathname}>
-            <Navigation.Section title={shop.name} items={PAGES.map((page) => ({ ...page, exactMatch: true }))} />
+            <Navigation.Section
+              title={shop.name}
+              items={PAGES.map((page) => ({ ...page, exactMatch: page.url === "/app" }))}
+            />
           </Navigation>
         }
       >
-        <Outlet />
+        <ChartsProvider>
+          <Outlet />
+        </ChartsProvider>
       </Frame>
     </AppProvider>
   );

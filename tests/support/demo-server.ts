@@ -49,7 +49,7 @@ export async function startDemo(options: {
   dataDir: string;
   port?: number;
   args?: string[];
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
   readyWithinMs?: number;
 }): Promise<RunningDemo> {
   const port = options.port ?? (await freePort());
