@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 
-import { appLink, blockView, formatCover, formatMoney, formatPeriod, productNumber, type BlockData } from "../src/view.ts";
+import {
+  appLink,
+  blockView,
+  formatCover,
+  formatMoney,
+  formatPeriod,
+  productNumber,
+  type BlockData,
+} from "../src/view.ts";
 
 const data: BlockData = {
   shopifyProductId: "42",
@@ -59,12 +67,17 @@ describe("the block's figures as shown", () => {
   });
 
   it("links each catalog product into the app inside the admin, naming variants when there are several", () => {
-    expect(blockView(data).links).toEqual([{ key: "MUG", label: "View in Crosschannel", href: "app:app/products/prod_1" }]);
+    expect(blockView(data).links).toEqual([
+      { key: "MUG", label: "View in Crosschannel", href: "app:app/products/prod_1" },
+    ]);
     const two = blockView({
       ...data,
       variants: [...data.variants, { sku: "MUG-L", title: "Mug - Large", appPath: "/app/products/prod_2" }],
     });
-    expect(two.links.map((link) => link.label)).toEqual(["Mug (MUG) in Crosschannel", "Mug - Large (MUG-L) in Crosschannel"]);
+    expect(two.links.map((link) => link.label)).toEqual([
+      "Mug (MUG) in Crosschannel",
+      "Mug - Large (MUG-L) in Crosschannel",
+    ]);
     expect(two.stock.map((row) => row.sku)).toEqual(["MUG", "MUG"]);
     expect(appLink("/app/products/x")).toBe("app:app/products/x");
   });
