@@ -39,7 +39,19 @@ const layerRules = [
 ];
 
 export default tseslint.config(
-  { ignores: ["build/", ".data/", "node_modules/", "**/node_modules/", "prisma/migrations/", "bench/", "coverage/"] },
+  {
+    ignores: [
+      "build/",
+      ".data/",
+      "node_modules/",
+      "**/node_modules/",
+      "prisma/migrations/",
+      "bench/",
+      "coverage/",
+      "extensions/*/dist/",
+      "extensions/*/shopify.d.ts",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -62,6 +74,11 @@ export default tseslint.config(
       "react-hooks/rules-of-hooks": "error",
       "react-hooks/exhaustive-deps": "warn",
     },
+  },
+  {
+    // Admin UI extensions run in the admin's sandbox, with its `shopify` global.
+    files: ["extensions/**/*.{ts,tsx}"],
+    languageOptions: { globals: { ...globals.browser, shopify: "readonly" } },
   },
   {
     // The SDK must stay independent of the app: no framework, database or environment access.

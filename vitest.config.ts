@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     projects: [
       "connectors/*/vitest.config.ts",
+      "extensions/*/vitest.config.ts",
       {
         test: {
           name: "app",

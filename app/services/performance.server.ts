@@ -33,15 +33,20 @@ export interface SkuInventoryHealth extends InventoryHealth {
  * and stock-out date from the forecast, reorder point and suggested quantity from the shop's
  * lead time and service level (docs/metrics.md).
  */
-export async function inventoryHealth(shop: ShopStockSettings, today: string): Promise<SkuInventoryHealth[]> {
+export async function inventoryHealth(
+  shop: ShopStockSettings,
+  today: string,
+  options: { skus?: readonly string[] } = {},
+): Promise<SkuInventoryHealth[]> {
+  const skuFilter = options.skus ? { sku: { in: [...options.skus] } } : {};
   const [levels, forecasts] = await Promise.all([
     prisma.inventoryLevel.groupBy({
       by: ["channel", "sku"],
-      where: { shopId: shop.id },
+      where: { shopId: shop.id, ...skuFilter },
       _sum: { available: true, reserved: true, inbound: true },
       orderBy: [{ channel: "asc" }, { sku: "asc" }],
     }),
-    prisma.forecast.findMany({ where: { shopId: shop.id } }),
+    prisma.forecast.findMany({ where: { shopId: shop.id, ...skuFilter } }),
   ]);
   const byKey = new Map(forecasts.map((forecast) => [`${forecast.channel}\u0000${forecast.sku}`, forecast]));
   return levels.map((level) => {
@@ -79,11 +84,14 @@ export async function inventoryHealth(shop: ShopStockSettings, today: string): P
  * Product performance across channels for a period (and the one before it): velocity,
  * trend, share and margin by channel, ABC class, top and bottom movers. Amounts in one
  * currency; rows of other currencies are not mixed in (the caller picks the shop's).
+ * With `skus`, only those SKUs are read: their own figures are unchanged, but ABC classes,
+ * shares of the shop's net sales and movers are then relative to that subset.
  */
 export async function productPerformance(
   shop: { id: string; currency: string },
   period: { from: string; to: string },
   previous: { from: string; to: string },
+  options: { skus?: readonly string[] } = {},
 ): Promise<ProductReport> {
   period = parseDayRange(period.from, period.to);
   previous = parseDayRange(previous.from, previous.to);
@@ -99,8 +107,15 @@ export async function productPerformance(
         (sum("netSales") - sum(fees) - sum(cogs))::text as contribution_profit
      from "DailyRollup"
      where "shopId" = $1 and sku <> '' and currency = $2 and day between $3::date and $4::date
+       and ($5::text[] is null or sku = any($5::text[]))
      group by day, sku, channel order by day, sku, channel`,
-    [shop.id, shop.currency, previous.from < period.from ? previous.from : period.from, period.to],
+    [
+      shop.id,
+      shop.currency,
+      previous.from < period.from ? previous.from : period.from,
+      period.to,
+      options.skus ? [...options.skus] : null,
+    ],
   );
   return productReport(
     rows.rows.map((row) => ({

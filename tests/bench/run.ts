@@ -19,6 +19,7 @@ const BENCHES: Array<{ title: string; load: () => Promise<{ default: Bench }> }>
   { title: "Ingest (PostgresRecordSink)", load: () => import("./ingest.bench.ts") },
   { title: "Overview data and rollups", load: () => import("./overview.bench.ts") },
   { title: "Demo (npm run demo from a fresh data directory)", load: () => import("./demo.bench.ts") },
+  { title: "Admin extension (product-page block)", load: () => import("./extension.bench.ts") },
 ];
 
 const quick = process.argv.includes("--quick");
