@@ -136,6 +136,20 @@ export const SP_API_HOSTS = [
   "sandbox.sellingpartnerapi-eu.amazon.com",
   "sandbox.sellingpartnerapi-fe.amazon.com",
 ] as const;
+/**
+ * Where getReportDocument's pre-signed URLs point: Amazon's report buckets on S3 per region, and
+ * the SP-API sandbox's static documents
+ * (https://developer-docs.amazon.com/sp-api/docs/reports-api-v2021-06-30-reference#reportdocument).
+ */
+export const AMAZON_REPORT_DOCUMENT_HOSTS = [
+  "tortuga-prod-na.s3-external-1.amazonaws.com",
+  "tortuga-prod-na.s3.amazonaws.com",
+  "tortuga-prod-eu.s3-eu-west-1.amazonaws.com",
+  "tortuga-prod-eu.s3.eu-west-1.amazonaws.com",
+  "tortuga-prod-fe.s3-us-west-2.amazonaws.com",
+  "tortuga-prod-fe.s3.us-west-2.amazonaws.com",
+  "d34o8swod1owfl.cloudfront.net",
+] as const;
 /** Login with Amazon's token endpoint. */
 export const LWA_HOSTS = ["api.amazon.com"] as const;
 /** A report document larger than this once gunzipped is refused (a decompression bomb). */
@@ -299,8 +313,18 @@ export class SpApi {
       let retryBody: string | null = null;
       let cause: unknown;
       try {
-        const response = await fetch(url, { signal: AbortSignal.any([ctx.signal, timeout]) });
-        const bytes = Buffer.from(await response.arrayBuffer());
+        // Same host checks as SP-API requests (documented document hosts, each redirect hop), no auth.
+        const answer = await this.#api.fetchStorage(url, AMAZON_REPORT_DOCUMENT_HOSTS, {
+          signal: AbortSignal.any([ctx.signal, timeout]),
+        });
+        if (answer.type === "refused") throw fail("client", attempt, answer.status, null).withMessage(answer.message);
+        if (answer.type === "too_large") {
+          throw fail("invalid_response", attempt, answer.status, null).withMessage(
+            `${operation}: the report document is larger than the run's response cap; refused`,
+          );
+        }
+        const { response } = answer;
+        const bytes = answer.body;
         if (response.ok) {
           try {
             const content =

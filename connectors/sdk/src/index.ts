@@ -41,6 +41,7 @@ export {
   HttpClient,
   HttpStats,
   isLoopbackHost,
+  refusedHost,
   parseRetryAfter,
   type BackoffPolicy,
   type NetworkPolicy,
@@ -50,6 +51,7 @@ export {
   type HttpRuntime,
   type HttpStatsSnapshot,
   type OperationStats,
+  type StorageAnswer,
 } from "./http/client.ts";
 export { TokenBucket, type RateLimit } from "./http/token-bucket.ts";
 export {

@@ -108,6 +108,12 @@ export interface RangeAnswer {
 
 const OPERATION = "bulkResult";
 
+/**
+ * Where Shopify serves bulk operation results (`url`, `partialDataUrl`: signed Google Cloud
+ * Storage URLs, https://shopify.dev/docs/api/usage/bulk-operations/queries#download-result-data).
+ */
+export const SHOPIFY_BULK_RESULT_HOSTS = ["storage.googleapis.com"] as const;
+
 export class RangeFetcher {
   readonly #options: Required<Omit<RangeFetcherOptions, "signal">> & { signal?: AbortSignal };
   readonly #bucket: TokenBucket;
@@ -141,12 +147,21 @@ export class RangeFetcher {
       let response: Response;
       let body: Buffer;
       try {
-        response = await fetch(url, {
+        // Same host checks as the API's requests (documented storage hosts, each redirect hop), no token.
+        const answer = await accounting.fetchStorage(url, SHOPIFY_BULK_RESULT_HOSTS, {
           headers: { range: `bytes=${start}-${end}`, "accept-encoding": "identity" },
           signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
         });
-        body = Buffer.from(await response.arrayBuffer());
+        if (answer.type === "refused") throw fail("client", attempt, answer.status).withMessage(answer.message);
+        if (answer.type === "too_large") {
+          throw fail("invalid_response", attempt, answer.status).withMessage(
+            `${OPERATION}: the response is larger than the run's response cap; refused`,
+          );
+        }
+        response = answer.response;
+        body = answer.body;
       } catch (error) {
+        if (error instanceof ConnectorHttpError) throw error;
         if (signal?.aborted) throw signal.reason;
         const kind = timeout.aborted ? "timeout" : "network";
         if (kind === "timeout") stats.timeouts += 1;

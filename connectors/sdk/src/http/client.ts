@@ -425,20 +425,41 @@ export class HttpClient {
 
   /** Why a URL may not be requested (its host is not the channel's), or null when it may. */
   #refusedHost(url: string): string | null {
-    const parsed = new URL(url);
-    const { network, allowedHosts } = this.#options;
-    if (isLoopbackHost(parsed.hostname)) {
-      return network.allowLoopback
-        ? null
-        : `${parsed.host} is a loopback host; simulators are not allowed here (the app allows them outside production, or with CROSSCHANNEL_ALLOW_SIMULATOR_HOSTS=1)`;
+    return refusedHost(url, this.#options.allowedHosts, this.#options.network);
+  }
+
+  /**
+   * Fetches a URL served by another host than the API (a signed storage URL: Shopify's bulk
+   * results, Amazon's report documents) under the same rules as the client's own requests:
+   * `hosts` are that storage's documented hosts, this client's network policy applies (loopback,
+   * extra hosts), every redirect hop is checked, none of the client's headers (credentials) is
+   * sent, and the body is capped at `maxResponseBytes` (decompressed).
+   */
+  async fetchStorage(
+    url: string,
+    hosts: readonly string[],
+    init: { headers?: Record<string, string>; signal?: AbortSignal } = {},
+  ): Promise<StorageAnswer> {
+    let target = url;
+    for (let redirects = 0; ; redirects += 1) {
+      const refused = refusedHost(target, hosts, this.#options.network, "storage");
+      if (refused) {
+        return { type: "refused", status: null, message: redirects > 0 ? `redirect refused: ${refused}` : refused };
+      }
+      const response = await fetch(target, { headers: init.headers, signal: init.signal, redirect: "manual" });
+      const location = response.headers.get("location");
+      if (response.status >= 300 && response.status < 400 && location) {
+        await response.body?.cancel().catch(() => undefined);
+        if (redirects >= MAX_REDIRECTS) {
+          return { type: "refused", status: response.status, message: `more than ${MAX_REDIRECTS} redirects` };
+        }
+        target = new URL(location, target).toString();
+        continue;
+      }
+      const read = await readCapped(response, this.#options.maxResponseBytes);
+      if (read.tooLarge) return { type: "too_large", status: response.status, bytes: read.bytes };
+      return { type: "response", response, body: read.buffer };
     }
-    if (allowedHosts === null) return null;
-    if (hostMatches(parsed.hostname, [...allowedHosts, ...(network.extraHosts ?? [])])) {
-      return parsed.protocol === "https:"
-        ? null
-        : `${parsed.host}: only https:// is allowed (credentials travel with requests)`;
-    }
-    return `${parsed.host} is not one of the channel's documented hosts (${allowedHosts.join(", ")})`;
   }
 
   #followAnnouncedRate(bucket: TokenBucket, headers: Headers): void {
@@ -487,6 +508,38 @@ export class HttpClient {
     const redacted = redactText(text, this.#options.secrets);
     return redacted.length > MAX_ERROR_BODY ? `${redacted.slice(0, MAX_ERROR_BODY)}…[truncated]` : redacted;
   }
+}
+
+/** The outcome of `HttpClient.fetchStorage`. */
+export type StorageAnswer =
+  | { type: "response"; response: Response; body: Buffer }
+  | { type: "refused"; status: number | null; message: string }
+  | { type: "too_large"; status: number; bytes: number };
+
+/**
+ * Why `url` may not be requested under `network` when `allowedHosts` (null: any host) are the
+ * service's documented hosts, or null when it may.
+ */
+export function refusedHost(
+  url: string,
+  allowedHosts: readonly string[] | null,
+  network: NetworkPolicy = DEFAULT_NETWORK,
+  what: "channel" | "storage" = "channel",
+): string | null {
+  const parsed = new URL(url);
+  if (isLoopbackHost(parsed.hostname)) {
+    return network.allowLoopback
+      ? null
+      : `${parsed.host} is a loopback host; simulators are not allowed here (the app allows them outside production, or with CROSSCHANNEL_ALLOW_SIMULATOR_HOSTS=1)`;
+  }
+  if (allowedHosts === null) return null;
+  if (hostMatches(parsed.hostname, [...allowedHosts, ...(network.extraHosts ?? [])])) {
+    return parsed.protocol === "https:"
+      ? null
+      : `${parsed.host}: only https:// is allowed (credentials travel with requests)`;
+  }
+  const whose = what === "channel" ? "the channel's documented hosts" : "the channel's documented storage hosts";
+  return `${parsed.host} is not one of ${whose} (${allowedHosts.join(", ")})`;
 }
 
 /** Reads a body up to `max` bytes (after fetch's decompression); beyond that the stream is cancelled. */
