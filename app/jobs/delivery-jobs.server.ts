@@ -10,5 +10,5 @@ export async function processDeliveryJob(job: Job<JobPayloads["deliveries"]>) {
   if (!job.data.deliveryId) return { skipped: true, reason: "no deliveryId" };
   // The last attempt records the failure on the row; earlier ones leave it pending for the retry.
   const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-  return deliver(job.data.deliveryId, { final });
+  return deliver(job.data.shopId, job.data.deliveryId, { final });
 }

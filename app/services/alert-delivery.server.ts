@@ -283,11 +283,13 @@ async function reasonToDrop(deliveryId: string): Promise<string | null> {
  * (`final`) the row is marked failed with the error.
  */
 export async function deliver(
+  shopId: string,
   deliveryId: string,
   options: { final?: boolean; now?: Date } = {},
 ): Promise<DeliverOutcome> {
   const now = options.now ?? new Date();
-  const before = await prisma.alertDelivery.findUnique({ where: { id: deliveryId } });
+  // Only the job's own shop: a job naming another shop's delivery finds nothing.
+  const before = await prisma.alertDelivery.findFirst({ where: { id: deliveryId, shopId } });
   if (!before) return { status: "skipped", reason: "no such delivery (its destination or shop was deleted)" };
   if (!["pending", "sending"].includes(before.status)) return { status: "skipped", reason: `already ${before.status}` };
   const reason = await reasonToDrop(deliveryId);

@@ -54,7 +54,8 @@ export function parseShopifyProductId(value: string | undefined): string {
   if (!match) {
     throw new InputError(
       "productId",
-      `"${value ?? ""}" is not a Shopify product id: pass the number of gid://shopify/Product/<number>.`,
+      // The value is not repeated back: an answer shows only what the shop owns.
+      "This is not a Shopify product id: pass the number of gid://shopify/Product/<number>.",
     );
   }
   return match[1] as string;

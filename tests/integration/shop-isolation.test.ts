@@ -44,7 +44,7 @@ afterEach(async () => {
 
 interface Seeded {
   a: Awaited<ReturnType<typeof createShopWithData>>;
-  b: Awaited<ReturnType<typeof createShopWithData>> & { inventoryItemId: string };
+  b: Awaited<ReturnType<typeof createShopWithData>> & { inventoryItemId: string; deliveryId: string };
   /** Strings only shop B's data contains: none may appear in what shop A is shown or exports. */
   secrets: string[];
 }
@@ -75,6 +75,32 @@ async function seed(): Promise<Seeded> {
       },
     });
   }
+  // Shop B's alert, its Slack destination and a delivery waiting to be sent.
+  const alert = await prisma.alert.create({
+    data: {
+      shopId: b.shop.id,
+      kind: "low_stock",
+      severity: "critical",
+      dedupeKey: "isolation-low-stock",
+      title: "Shop B secret mug runs low",
+      body: "Shop B secret mug has 2 days of cover.",
+      createdAt: new Date("2026-11-30T12:00:00Z"),
+    },
+  });
+  const destination = await prisma.alertDestination.create({
+    data: { id: "isolation-destination-b", shopId: b.shop.id, kind: "email", name: "B", emails: ["b@shop-b.example"] },
+  });
+  const delivery = await prisma.alertDelivery.create({
+    data: {
+      shopId: b.shop.id,
+      destinationId: destination.id,
+      key: `alert:${alert.id}`,
+      alertId: alert.id,
+      recipient: "b@shop-b.example",
+      subject: "Shop B secret mug runs low",
+      text: "Shop B secret mug has 2 days of cover.",
+    },
+  });
   const secrets = [
     SHOP_B,
     b.shop.id,
@@ -86,7 +112,7 @@ async function seed(): Promise<Seeded> {
     b.order.externalId,
     b.product.id,
   ];
-  return { a, b: { ...b, inventoryItemId }, secrets };
+  return { a, b: { ...b, inventoryItemId, deliveryId: delivery.id }, secrets };
 }
 
 /** Every row of every table that has a shopId column (found in the catalog), and the shop row itself. */
@@ -518,6 +544,11 @@ const JOBS_AS_SHOP_A: { [N in QueueName]: ((seeded: Seeded) => Array<JobPayloads
       webhookId: `isolation-${topic}`,
       payload: shopifyPayload(topic, seeded),
     })),
+  // Shop A's id with shop B's alert delivery, and shop A's digest of a day shop B has alerts on.
+  deliveries: ({ a, b }) => [
+    { shopId: a.shop.id, deliveryId: b.deliveryId },
+    { shopId: a.shop.id, day: "2026-11-30" },
+  ],
   // Deletes webhook delivery ids older than the retention of every shop: no shop's data is read.
   housekeeping: "installation-wide",
 };
