@@ -84,7 +84,6 @@ function ImportBanner({ imports }: { imports: LoaderData["imports"] }) {
   );
 }
 
-
 // Definitions from docs/metrics.md ("Period tiles"), one hover or tap away.
 const DEFINITIONS = {
   netSales: "Gross sales − discounts − returns (returns on the refund's day), in the shop's currency.",

@@ -52,16 +52,16 @@ export default function WhyNumbersDiffer() {
               id="count-refund-day"
               count={`${plural(counts.refundsOnAnotherDay.refunds, "refund", "refunds")} in these days (${formatMoney(counts.refundsOnAnotherDay.amount, counts.currency)}) belong to orders placed on another day.`}
             >
-              We subtract a refund from net sales on the day it was issued. Reports that attach refunds to the order&apos;s
-              day show different daily figures; totals over long periods agree.
+              We subtract a refund from net sales on the day it was issued. Reports that attach refunds to the
+              order&apos;s day show different daily figures; totals over long periods agree.
             </Cause>
             <Cause
               title="Days are the shop's time zone"
               id="count-time-zone"
               count={`${plural(counts.ordersOnAnotherUtcDay, "order falls", "orders fall")} on a different day in UTC than in ${counts.timezone}.`}
             >
-              Every day here runs midnight to midnight in the shop&apos;s time zone. Amazon Seller Central reports in its
-              marketplace&apos;s time zone or UTC, so orders near midnight land on another day there.
+              Every day here runs midnight to midnight in the shop&apos;s time zone. Amazon Seller Central reports in
+              its marketplace&apos;s time zone or UTC, so orders near midnight land on another day there.
             </Cause>
             <Cause
               title="Pending Amazon orders"
@@ -93,8 +93,9 @@ export default function WhyNumbersDiffer() {
                       .join("; ") + " (left out of the totals)."
               }
             >
-              Amounts in another currency are converted with each day&apos;s rate (a manual rate first, else the reference
-              rate, else the latest within 7 days). The channel&apos;s own report shows its currency unconverted.
+              Amounts in another currency are converted with each day&apos;s rate (a manual rate first, else the
+              reference rate, else the latest within 7 days). The channel&apos;s own report shows its currency
+              unconverted.
             </Cause>
             <Text as="p" tone="subdued">
               Definitions of every figure: docs/metrics.md. <RemixLink to="/app">Back to the overview</RemixLink>
