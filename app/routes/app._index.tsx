@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link as RemixLink, useLoaderData } from "@remix-run/react";
 import {
   Banner,
   BlockStack,
@@ -12,6 +12,7 @@ import {
   Page,
   ProgressBar,
   Text,
+  Tooltip,
 } from "@shopify/polaris";
 
 import { formatCount, formatMoney, formatPercent } from "#app/components/format.ts";
@@ -19,17 +20,19 @@ import { useLiveData } from "#app/components/use-live-data.ts";
 import { requireShop } from "#app/services/auth.server.ts";
 import { importProgress } from "#app/services/import-progress.server.ts";
 import { channelSummary, overviewRange, shopOverview } from "#app/services/overview.server.ts";
+import { periodTiles } from "#app/services/overview-periods.server.ts";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
   const url = new URL(request.url);
   const { range, rangeError } = overviewRange(url.searchParams.get("from"), url.searchParams.get("to"), shop.timezone);
-  const [overview, summary, imports] = await Promise.all([
+  const [overview, summary, imports, periods] = await Promise.all([
     shopOverview(shop),
     channelSummary(shop, range),
     importProgress(shop.id),
+    periodTiles(shop),
   ]);
-  return { ...overview, summary, imports, rangeError };
+  return { ...overview, summary, imports, periods, rangeError };
 };
 
 const CHANNEL_NAMES: Record<string, string> = {
@@ -78,6 +81,87 @@ function ImportBanner({ imports }: { imports: LoaderData["imports"] }) {
         ))}
       </BlockStack>
     </Banner>
+  );
+}
+
+// Definitions from docs/metrics.md ("Period tiles"), one hover or tap away.
+const DEFINITIONS = {
+  netSales: "Gross sales − discounts − returns (returns on the refund's day), in the shop's currency.",
+  orders: "Orders placed in the period with at least one counted line; canceled orders count nowhere.",
+  units: "Units sold less units canceled.",
+  fees: "Channel fees (commission, fulfillment, penalties) on their order's day.",
+  cogs: "Units × the product's unit cost; products without a cost add nothing.",
+  contributionProfit: "Net sales − fees − COGS.",
+  margin: "Contribution profit ÷ net sales.",
+};
+
+function Figure({ label, value, definition }: { label: string; value: string; definition: string }) {
+  return (
+    <InlineStack align="space-between" gap="200" wrap={false}>
+      <Tooltip content={definition}>
+        <span tabIndex={0} style={{ borderBottom: "1px dotted" }}>
+          <Text as="span" tone="subdued">
+            {label}
+          </Text>
+        </span>
+      </Tooltip>
+      <Text as="span" numeric>
+        {value}
+      </Text>
+    </InlineStack>
+  );
+}
+
+function PeriodTiles({ periods, currency }: { periods: LoaderData["periods"]; currency: string }) {
+  const money = (amount: string) => formatMoney(amount, currency);
+  return (
+    <div style={{ display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(14rem, 1fr))", gap: "1rem" }}>
+      {periods.tiles.map((tile) => (
+        <Card key={tile.id}>
+          <BlockStack gap="200">
+            <Text as="h2" variant="headingSm">
+              {tile.label}
+            </Text>
+            <Text as="p" variant="headingLg" numeric id={`tile-${tile.id}-net`}>
+              {money(tile.figures.netSales)}
+            </Text>
+            <Tooltip
+              content={`Against ${tile.previous.from}${tile.previous.to === tile.previous.from ? "" : ` to ${tile.previous.to}`}: ${money(tile.previousFigures.netSales)} net sales`}
+            >
+              <span tabIndex={0}>
+                <Text
+                  as="span"
+                  tone={tile.netSalesChange === null ? "subdued" : tile.netSalesChange >= 0 ? "success" : "critical"}
+                >
+                  {tile.netSalesChange === null
+                    ? "No sales in the previous period"
+                    : `${tile.netSalesChange >= 0 ? "+" : ""}${formatPercent(tile.netSalesChange)} vs previous period`}
+                </Text>
+              </span>
+            </Tooltip>
+            <Figure label="Orders" value={formatCount(tile.figures.orders)} definition={DEFINITIONS.orders} />
+            <Figure label="Units" value={formatCount(tile.figures.units)} definition={DEFINITIONS.units} />
+            <Figure label="Fees" value={money(tile.figures.fees)} definition={DEFINITIONS.fees} />
+            <Figure label="COGS" value={money(tile.figures.cogs)} definition={DEFINITIONS.cogs} />
+            <Figure
+              label="Contribution profit"
+              value={money(tile.figures.contributionProfit)}
+              definition={DEFINITIONS.contributionProfit}
+            />
+            <Figure
+              label="Margin"
+              value={tile.figures.margin === null ? "—" : formatPercent(tile.figures.margin)}
+              definition={DEFINITIONS.margin}
+            />
+            {tile.unconverted.map((entry) => (
+              <Text as="p" tone="caution" key={entry.currency}>
+                {formatMoney(entry.netSales, entry.currency)} without a {entry.currency}→{currency} rate, not included.
+              </Text>
+            ))}
+          </BlockStack>
+        </Card>
+      ))}
+    </div>
   );
 }
 
@@ -204,7 +288,12 @@ export default function Overview() {
             </Card>
           ) : (
             <BlockStack gap="400">
+              <PeriodTiles periods={overview.periods} currency={overview.shop.currency} />
               <ChannelTable summary={overview.summary} />
+              <Text as="p" tone="subdued">
+                Figures differ from Shopify&apos;s or Amazon&apos;s own reports?{" "}
+                <RemixLink to="/app/help/numbers">Why numbers differ</RemixLink>
+              </Text>
               <Card>
                 <BlockStack gap="200">
                   <Text as="h2" variant="headingMd">
