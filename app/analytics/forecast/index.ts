@@ -1,6 +1,7 @@
 /**
  * Daily demand forecasts per SKU × channel. The history is trimmed to the product's life,
- * candidates are scored on several rolling origins, the best few are averaged, and the
+ * candidates are scored on several rolling origins, the prepared moving average anchors the
+ * forecast and the candidates that beat it clearly are averaged in, and the
  * 80%/95% intervals come from a count distribution fitted to the combination's own
  * backtest errors (see intervals.ts), whose coverage is measured and reported.
  * Pure and synchronous: the WASM models (MSTL, AutoETS) are passed in already loaded
