@@ -129,7 +129,9 @@ describe("forecasts", () => {
 describe("forecast accuracy for a product page", () => {
   it("says how far off the forecast typically is, from the stored backtest figures, for the shop's own SKU only", async () => {
     const shop = await seedShop();
-    const other = await prisma.shop.create({ data: { domain: "other.myshopify.com", timezone: "UTC", currency: "USD" } });
+    const other = await prisma.shop.create({
+      data: { domain: "other.myshopify.com", timezone: "UTC", currency: "USD" },
+    });
     await forecastShop(shop.id, { now: NOW });
     const [mug] = await getForecastAccuracy(shop.id, "MUG");
     const stored = (

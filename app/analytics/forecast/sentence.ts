@@ -48,6 +48,8 @@ export function describeForecastAccuracy(accuracy: Partial<AccuracyFigures> | nu
   const error = isShare(accuracy.weeklyError)
     ? `Typically off by ${percent(accuracy.weeklyError)} of weekly units`
     : "No units sold in the checked weeks";
-  const range = isShare(accuracy.coverage80) ? `; the 80% range held on ${percent(accuracy.coverage80)} of past days` : "";
+  const range = isShare(accuracy.coverage80)
+    ? `; the 80% range held on ${percent(accuracy.coverage80)} of past days`
+    : "";
   return `${error}${range}.`;
 }
