@@ -7,6 +7,7 @@
 import type { Channel, Prisma } from "@prisma/client";
 
 import { addDays, forecastDemand, loadAugurs, toDailySeries, type DemandForecast } from "#app/analytics/index.ts";
+import { type AccuracyFigures, describeForecastAccuracy } from "#app/analytics/forecast/sentence.ts";
 import prisma from "#app/db.server.ts";
 import { localDay } from "#app/lib/days.ts";
 
@@ -109,4 +110,56 @@ export async function forecastShop(shopId: string, options: { now?: Date } = {})
     });
   }
   return summaries;
+}
+
+/** A product's forecast accuracy on one channel, for the product-detail page. */
+export interface ForecastAccuracyView {
+  channel: Channel;
+  method: string;
+  generatedAt: Date;
+  status: AccuracyFigures["status"];
+  /** Backtest days the figures come from (0 when not measured). */
+  days: number;
+  weeklyError: number | null;
+  coverage80: number | null;
+  coverage95: number | null;
+  /** "Typically off by 18% of weekly units; the 80% range held on 81% of past days." (docs/metrics.md) */
+  sentence: string;
+}
+
+function storedAccuracy(value: Prisma.JsonValue | null): Partial<AccuracyFigures> & { coverage95?: number | null } {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return {};
+  return value as Partial<AccuracyFigures> & { coverage95?: number | null };
+}
+
+function share(value: unknown): number | null {
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+/**
+ * The stored forecasts' accuracy for one SKU of the shop, one entry per channel (in channel
+ * order); empty when the SKU has no forecast yet. Only the shop's own forecasts are read.
+ */
+export async function getForecastAccuracy(shopId: string, sku: string): Promise<ForecastAccuracyView[]> {
+  const rows = await prisma.forecast.findMany({
+    where: { shopId, sku },
+    select: { channel: true, method: true, generatedAt: true, accuracy: true },
+    orderBy: { channel: "asc" },
+  });
+  return rows.map((row) => {
+    const accuracy = storedAccuracy(row.accuracy);
+    const status: AccuracyFigures["status"] =
+      accuracy.status === "measured" || accuracy.status === "no_recent_sales" ? accuracy.status : "not_enough_history";
+    return {
+      channel: row.channel,
+      method: row.method,
+      generatedAt: row.generatedAt,
+      status,
+      days: typeof accuracy.days === "number" ? accuracy.days : 0,
+      weeklyError: share(accuracy.weeklyError),
+      coverage80: share(accuracy.coverage80),
+      coverage95: share(accuracy.coverage95),
+      sentence: describeForecastAccuracy(accuracy),
+    };
+  });
 }

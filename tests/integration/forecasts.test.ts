@@ -7,7 +7,7 @@ import { processForecastJob } from "#app/jobs/engine-jobs.server.ts";
 import { globalSchedules } from "#app/jobs/processors.server.ts";
 import { closeQueues, getQueue, stopShopJobs, type JobPayloads } from "#app/queue/queues.server.ts";
 import { closeIngestPool } from "#app/ingest/pool.server.ts";
-import { forecastShop } from "#app/services/forecasts.server.ts";
+import { forecastShop, getForecastAccuracy } from "#app/services/forecasts.server.ts";
 import {
   ENGINE_SCHEDULES_JOB,
   forecastSchedulerId,
@@ -123,6 +123,49 @@ describe("forecasts", () => {
     expect(await prisma.forecast.count({ where: { shopId: shop.id } })).toBe(0);
     expect(await forecastShop(other.id, { now: NOW })).toEqual([]);
     expect(await prisma.forecast.count({ where: { shopId: other.id } })).toBe(0);
+  });
+});
+
+describe("forecast accuracy for a product page", () => {
+  it("says how far off the forecast typically is, from the stored backtest figures, for the shop's own SKU only", async () => {
+    const shop = await seedShop();
+    const other = await prisma.shop.create({
+      data: { domain: "other.myshopify.com", timezone: "UTC", currency: "USD" },
+    });
+    await forecastShop(shop.id, { now: NOW });
+    const [mug] = await getForecastAccuracy(shop.id, "MUG");
+    const stored = (
+      await prisma.forecast.findUniqueOrThrow({
+        where: { shopId_sku_channel: { shopId: shop.id, sku: "MUG", channel: "amazon" } },
+      })
+    ).accuracy as { weeklyError: number; coverage80: number; days: number };
+    expect(mug).toMatchObject({ channel: "amazon", status: "measured", days: stored.days });
+    expect(mug?.sentence).toBe(
+      `Typically off by ${Math.round(stored.weeklyError * 100)}% of weekly units; ` +
+        `the 80% range held on ${Math.round(stored.coverage80 * 100)}% of past days.`,
+    );
+    expect(await getForecastAccuracy(other.id, "MUG")).toEqual([]);
+    expect(await getForecastAccuracy(shop.id, "NO-SUCH-SKU")).toEqual([]);
+  });
+
+  it("says there is not enough history for a product that started selling three weeks ago", async () => {
+    const shop = await prisma.shop.create({ data: { domain: "new.myshopify.com", timezone: "UTC", currency: "USD" } });
+    await prisma.dailyRollup.createMany({
+      data: Array.from({ length: 21 }, (_, index) => ({
+        shopId: shop.id,
+        day: new Date(`${addDays("2026-03-01", -index)}T00:00:00Z`),
+        channel: "amazon" as const,
+        sku: "NEW",
+        currency: "USD",
+        orders: 3,
+        units: 3,
+        netSales: "36.00",
+      })),
+    });
+    await forecastShop(shop.id, { now: new Date("2026-03-02T12:00:00Z") });
+    const [view] = await getForecastAccuracy(shop.id, "NEW");
+    expect(view).toMatchObject({ status: "not_enough_history", weeklyError: null, coverage80: null });
+    expect(view?.sentence).toBe("Not enough history to measure accuracy yet.");
   });
 });
 

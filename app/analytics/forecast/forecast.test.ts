@@ -166,6 +166,24 @@ describe("forecastDemand", () => {
     expect(byWeekday(5)).toBeGreaterThan(1.5 * byWeekday(1));
   });
 
+  it("starts from the moving average, and lets a model in only when it beats it on the backtest by 10%", () => {
+    const random = noise(23);
+    const steady = Array.from({ length: 400 }, (_, day) => poisson(random, 3 * (WEEK[day % 7] as number)));
+    const plain = forecastDemand({ start: "2024-03-04", values: steady }, { augurs });
+    expect(plain.backtest.members[0]).toBe("movingAverage");
+    const error = (method: string) => plain.backtest.candidates.find((c) => c.method === method)?.rmse ?? Infinity;
+    for (const member of plain.backtest.members.slice(1)) {
+      expect(error(member) ** 2).toBeLessThan(0.9 * error("movingAverage") ** 2);
+    }
+    // A steep trend: the 28-day mean lags by two weeks of growth, the models follow it and join.
+    const rising = Array.from({ length: 400 }, (_, day) => poisson(random, 5 + 0.5 * day));
+    const trend = forecastDemand({ start: "2024-03-04", values: rising }, { augurs });
+    expect(trend.backtest.members).toContain("movingAverage");
+    expect(trend.backtest.members.length).toBe(2);
+    expect(trend.method).toBe("combination");
+    expect(["mstl", "ets", "ses"]).toContain(trend.backtest.members[1]);
+  });
+
   it("clips a declining model forecast at zero and keeps intervals ordered", () => {
     const values = Array.from({ length: 232 }, (_, day) => 60 - 0.25 * day + (WEEK[day % 7] as number) / 10);
     const result = forecastDemand({ start: "2025-01-01", values }, { augurs, methods: ["mstl"] });

@@ -1,6 +1,7 @@
 /**
  * Daily demand forecasts per SKU × channel. The history is trimmed to the product's life,
- * candidates are scored on several rolling origins, the best few are averaged, and the
+ * candidates are scored on several rolling origins, the prepared moving average anchors the
+ * forecast and the candidates that beat it clearly are averaged in, and the
  * 80%/95% intervals come from a count distribution fitted to the combination's own
  * backtest errors (see intervals.ts), whose coverage is measured and reported.
  * Pure and synchronous: the WASM models (MSTL, AutoETS) are passed in already loaded
@@ -141,6 +142,9 @@ const RELAUNCH_GAP_DAYS = 84;
 const RELAUNCH_GAP_ADI_MULTIPLE = 6;
 /** Only candidates whose backtest squared error is within this factor of the best are averaged in. */
 const COMBINE_WITHIN = 1.5;
+/** The candidate every forecast starts from, and by how much (share of its backtest squared error) another must beat it to join. */
+const ANCHOR: CandidateMethod = "movingAverage";
+const ANCHOR_MARGIN = 0.1;
 const MAX_HORIZON = 1096;
 
 interface Settings {
@@ -292,13 +296,29 @@ export function forecastDemand(series: DailySeries, options: ForecastOptions = {
     throw new Error(`Every forecasting method failed: ${candidates.map((c) => `${c.method}: ${c.error}`).join("; ")}`);
   }
 
-  // Final fits, best first, until `combine` members within COMBINE_WITHIN of the best have a forecast.
+  // The anchor (the prepared moving average: the benchmark merchants compare with, and the
+  // hardest to beat after level shifts) is always a member when it was scored; another
+  // candidate joins only if it beat the anchor's backtest squared error by ANCHOR_MARGIN over
+  // every origin pooled (a model must earn its place), and then the best ones, up to
+  // `combine` members in all, are averaged. Without the anchor the best candidates within
+  // COMBINE_WITHIN of the best are averaged.
+  const anchorError = squaredError.get(ANCHOR);
   const best = squaredError.get((ranked[0] as CandidateScore).method) as number;
+  const eligible =
+    anchorError === undefined
+      ? ranked.filter((candidate) => (squaredError.get(candidate.method) as number) <= COMBINE_WITHIN * best)
+      : [
+          ...ranked.filter((candidate) => candidate.method === ANCHOR),
+          ...ranked.filter(
+            (candidate) =>
+              candidate.method !== ANCHOR &&
+              (squaredError.get(candidate.method) as number) < (1 - ANCHOR_MARGIN) * anchorError,
+          ),
+        ];
   const members: ForecastMethod[] = [];
   const finals: number[][] = [];
-  for (const candidate of ranked) {
+  for (const candidate of eligible) {
     if (members.length >= settings.combine) break;
-    if (members.length > 0 && (squaredError.get(candidate.method) as number) > COMBINE_WITHIN * best) break;
     try {
       finals.push(
         forecastWith(candidate.method, history, capped, horizon, settings.augurs).map(
@@ -383,7 +403,12 @@ export function productLife(window: readonly number[]): { offset: number; trimme
   return { offset, trimmed };
 }
 
-/** A method's forecast: seasonal naive on the raw history, the models on the capped one times the uplift. */
+/**
+ * A method's forecast: seasonal naive on the raw history, the models on the capped one. The
+ * forecast is baseline demand: spikes (promotions, one-off bulk orders) are not projected
+ * forward as a lift on every day (a merchant knows when a promotion runs); their spread is in
+ * the intervals, which are fitted to backtest days that include them.
+ */
 function forecastWith(
   method: ForecastMethod,
   raw: readonly number[],
@@ -391,10 +416,7 @@ function forecastWith(
   horizon: number,
   augurs: Augurs | null,
 ): number[] {
-  if (method === "seasonalNaive") return runMethod(method, raw, horizon, augurs).mean;
-  const kept = capped.reduce((total, value) => total + value, 0);
-  const uplift = kept > 0 ? raw.reduce((total, value) => total + value, 0) / kept : 1;
-  return runMethod(method, capped, horizon, augurs).mean.map((value) => value * uplift);
+  return runMethod(method, method === "seasonalNaive" ? raw : capped, horizon, augurs).mean;
 }
 
 const YEAR = 364;
