@@ -9,21 +9,15 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 
+import type { Shop } from "@prisma/client";
+
 import prisma from "#app/db.server.ts";
-import { inventoryHealth } from "#app/services/performance.server.ts";
+import { INVENTORY_HEADER, inventoryCells, inventoryTable } from "#app/services/inventory-page.server.ts";
 
 /** How long a download URL works. */
 export const EXPORT_TTL_MS = 5 * 60 * 1000;
 
-export interface ExportShop {
-  id: string;
-  domain: string;
-  currency: string;
-  timezone: string;
-  leadTimeDays: number;
-  lowStockDays: number;
-  serviceLevel: { toString(): string };
-}
+export type ExportShop = Shop;
 
 export interface ExportTable {
   /** Header row: the column titles the page's table shows. */
@@ -155,36 +149,9 @@ export async function exportCsv(token: string, now = Date.now()) {
   return { filename, csv: toCsv(table), rows: table.rows.length };
 }
 
-// Inventory: one row per SKU × channel, filtered by channel and SKU search as the page does.
+// Inventory: the Inventory page's table with its filters and sort, every page of rows.
 registerExport("inventory", async (shop, params) => {
   const today = params.get("today") ?? new Date().toISOString().slice(0, 10);
-  const channel = params.get("channel");
-  const query = params.get("q")?.trim().toLowerCase();
-  const rows = (await inventoryHealth(shop, today)).filter(
-    (row) => (!channel || row.channel === channel) && (!query || row.sku.toLowerCase().includes(query)),
-  );
-  return {
-    header: [
-      "SKU",
-      "Channel",
-      "Available",
-      "Reserved",
-      "Inbound",
-      "Days of cover",
-      "Stock-out date",
-      "Reorder point",
-      "Suggested quantity",
-    ],
-    rows: rows.map((row) => [
-      row.sku,
-      row.channel,
-      row.available,
-      row.reserved,
-      row.inbound,
-      Number.isFinite(row.daysOfCover) ? Math.round(row.daysOfCover * 10) / 10 : null,
-      row.stockOutDate,
-      Math.ceil(row.reorderPoint),
-      row.suggestedOrderQuantity,
-    ]),
-  };
+  const table = await inventoryTable(shop, params, today);
+  return { header: INVENTORY_HEADER, rows: table.rows.map(inventoryCells) };
 });

@@ -73,19 +73,19 @@ describe("CSV export", () => {
     );
     const lines = (await response.text()).trim().split("\r\n");
     expect(lines[0]).toBe(
-      "SKU,Channel,Available,Reserved,Inbound,Days of cover,Stock-out date,Reorder point,Suggested quantity",
+      "SKU,Channel,Status,Available,Reserved,Inbound,Days of cover,Stock-out date,Reorder point,Suggested quantity",
     );
     // Page 3 is ignored (every row the filter selects), the filter is not: only MUG.
-    expect(lines.slice(1)).toEqual(["MUG,amazon,5,0,0,,,0,0"]);
+    expect(lines.slice(1)).toEqual(["MUG,amazon,OK,5,0,0,,,0,0"]);
 
     const all = await exportCsv(exportToken(shop.id, "inventory", new URLSearchParams()));
     expect(all.rows).toBe(3);
-    expect(all.csv).toContain("'=EVIL,amazon,3");
+    expect(all.csv).toContain("'=EVIL,amazon,OK,3");
     expect(all.csv).not.toContain("SECRET-SKU");
 
     // Tampering: another shop's id under this signature.
     const [body, signature] = token.split(".");
-    const payload = JSON.parse(Buffer.from(body, "base64url").toString()) as Record<string, unknown>;
+    const payload = JSON.parse(Buffer.from(body!, "base64url").toString()) as Record<string, unknown>;
     const forged = Buffer.from(JSON.stringify({ ...payload, s: other.id })).toString("base64url");
     const tampered = await download(`${forged}.${signature}`);
     expect(tampered.status).toBe(403);
