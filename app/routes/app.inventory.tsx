@@ -31,7 +31,6 @@ import {
   INVENTORY_HEADER,
   inventoryCells,
   inventoryTable,
-  type Bucket,
 } from "#app/services/inventory-page.server.ts";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -43,6 +42,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     (error: unknown) => ({ ok: false as const, error: error instanceof Error ? error.message : String(error) }),
   );
   return {
+    buckets: BUCKETS.map((id) => ({ id, label: BUCKET_LABELS[id] })),
+    header: INVENTORY_HEADER,
     shop: {
       leadTimeDays: shop.leadTimeDays,
       lowStockDays: shop.lowStockDays,
@@ -103,7 +104,7 @@ function TableSkeleton() {
 }
 
 export default function Inventory() {
-  const { shop, table } = useLoaderData<typeof loader>();
+  const { buckets, header, shop, table } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   useLiveData();
@@ -119,8 +120,7 @@ export default function Inventory() {
     if (!("page" in changes)) next.delete("page");
     navigate(`?${next.toString()}`, { replace: true, preventScrollReset: true });
   };
-  const bucket = params.get("bucket") as Bucket | null;
-  const selectedTab = bucket ? BUCKETS.indexOf(bucket) + 1 : 0;
+  const selectedTab = buckets.findIndex((entry) => entry.id === params.get("bucket")) + 1;
 
   return (
     <TitledPage
@@ -138,13 +138,13 @@ export default function Inventory() {
                     <Tabs
                       tabs={[
                         { id: "all", content: `All (${formatCount(data.total)})` },
-                        ...BUCKETS.map((name) => ({
-                          id: name,
-                          content: `${BUCKET_LABELS[name]} (${formatCount(data.counts[name])})`,
+                        ...buckets.map((entry) => ({
+                          id: entry.id,
+                          content: `${entry.label} (${formatCount(data.counts[entry.id])})`,
                         })),
                       ]}
                       selected={selectedTab}
-                      onSelect={(index) => go({ bucket: index === 0 ? null : (BUCKETS[index - 1] ?? null) })}
+                      onSelect={(index) => go({ bucket: index === 0 ? null : (buckets[index - 1]?.id ?? null) })}
                     />
                     <Box padding="300">
                       <InlineStack gap="300" wrap>
@@ -234,7 +234,7 @@ export default function Inventory() {
                               "numeric",
                               "numeric",
                             ]}
-                            headings={INVENTORY_HEADER.map((title) => (
+                            headings={header.map((title) => (
                               <Heading key={title} title={title} />
                             ))}
                             rows={data.pageRows.map((cells) =>
