@@ -1,0 +1,22 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+
+import { requireShop } from "#app/services/auth.server.ts";
+import { ExportError, exportPath, exportToken } from "#app/services/exports.server.ts";
+
+/**
+ * POST table=<name>&params=<the page's query string>: a download URL for the authenticated
+ * shop's table as the page shows it, valid for 5 minutes (app/services/exports.server.ts).
+ */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop } = await requireShop(request);
+  const form = await request.formData();
+  const table = String(form.get("table") ?? "");
+  const params = new URLSearchParams(String(form.get("params") ?? ""));
+  try {
+    return { url: exportPath(exportToken(shop.id, table, params)), error: null };
+  } catch (error) {
+    if (error instanceof ExportError)
+      return Response.json({ url: null, error: error.message }, { status: error.status });
+    throw error;
+  }
+};

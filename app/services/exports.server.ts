@@ -1,0 +1,157 @@
+/**
+ * CSV export of the app's tables, exactly as a page shows them (its filters applied, every
+ * page of rows, not only the one on screen), served from a short-lived signed URL.
+ *
+ * Why a signed URL: the admin iframe and Shopify Mobile refuse `blob:` downloads, and a plain
+ * navigation to a download cannot carry App Bridge's session token. So the authenticated page
+ * asks `/app/export` for a URL (an HMAC over shop id, table, parameters and expiry with the
+ * app's secret), and `/exports/<token>` serves the file to whoever holds it for a few minutes.
+ */
+import { createHmac, timingSafeEqual } from "node:crypto";
+
+import type { Shop } from "@prisma/client";
+
+import prisma from "#app/db.server.ts";
+import { INVENTORY_HEADER, inventoryCells, inventoryTable } from "#app/services/inventory-page.server.ts";
+
+/** How long a download URL works. */
+export const EXPORT_TTL_MS = 5 * 60 * 1000;
+
+export type ExportShop = Shop;
+
+export interface ExportTable {
+  /** Header row: the column titles the page's table shows. */
+  header: string[];
+  /** Every row the page's table shows with the same filters, in the same order. */
+  rows: (string | number | null)[][];
+}
+
+export type Exporter = (shop: ExportShop, params: URLSearchParams) => Promise<ExportTable>;
+
+const registry = new Map<string, Exporter>();
+
+/**
+ * Registers a table for export. Pages call this from their service module so that the export
+ * and the page share one function computing the rows (the CSV cannot drift from the table).
+ */
+export function registerExport(name: string, exporter: Exporter) {
+  if (!/^[a-z][a-z0-9-]*$/.test(name)) {
+    throw new Error(`Export table name "${name}" must be lower-case letters, digits and dashes.`);
+  }
+  registry.set(name, exporter);
+}
+
+export function exportTables(): string[] {
+  return [...registry.keys()].sort();
+}
+
+function secret(): string {
+  const value = process.env.SHOPIFY_API_SECRET;
+  if (!value) {
+    throw new Error(
+      "CSV export needs SHOPIFY_API_SECRET (the app's secret) to sign download URLs; set it in the environment.",
+    );
+  }
+  return value;
+}
+
+function sign(payload: string) {
+  return createHmac("sha256", secret()).update(`crosschannel-export\u0000${payload}`).digest("base64url");
+}
+
+interface TokenPayload {
+  /** Shop id. */
+  s: string;
+  /** Table name. */
+  t: string;
+  /** The page's URL parameters (filters, sort, search), as a query string. */
+  p: string;
+  /** Expiry, ms since epoch. */
+  e: number;
+}
+
+export class ExportError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A token for one shop's table with the page's parameters, valid for EXPORT_TTL_MS. */
+export function exportToken(shopId: string, table: string, params: URLSearchParams, now = Date.now()): string {
+  if (!registry.has(table)) {
+    throw new ExportError(`There is no table "${table}" to export. Tables: ${exportTables().join(", ")}.`, 400);
+  }
+  const clean = new URLSearchParams(params);
+  // Paging is not a filter: the export holds every row the filters select.
+  clean.delete("page");
+  clean.delete("cursor");
+  clean.sort();
+  const payload: TokenPayload = { s: shopId, t: table, p: clean.toString(), e: now + EXPORT_TTL_MS };
+  const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
+  return `${body}.${sign(body)}`;
+}
+
+/** The download path for a token (relative to the app's origin). */
+export function exportPath(token: string) {
+  return `/exports/${token}`;
+}
+
+/** Checks a token's signature and expiry; throws ExportError (403 tampered, 410 expired). */
+export function verifyExportToken(token: string, now = Date.now()): TokenPayload {
+  const [body, signature, extra] = token.split(".");
+  if (!body || !signature || extra !== undefined) {
+    throw new ExportError("This download link is malformed. Export the table again from the page.", 400);
+  }
+  const expected = Buffer.from(sign(body));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    throw new ExportError(
+      "This download link is not valid (it was altered). Export the table again from the page.",
+      403,
+    );
+  }
+  const payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as TokenPayload;
+  if (typeof payload.e !== "number" || payload.e < now) {
+    throw new ExportError("This download link has expired (links work for 5 minutes). Export the table again.", 410);
+  }
+  return payload;
+}
+
+/** One CSV cell: quoted per RFC 4180 and safe against spreadsheet formula injection. */
+export function csvCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return "";
+  let text = typeof value === "number" ? (Number.isFinite(value) ? String(value) : "") : value;
+  // A cell a spreadsheet would read as a formula is prefixed with ' (OWASP CSV injection).
+  // Numbers are written as numbers: a negative amount stays -12.50.
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toCsv(table: ExportTable): string {
+  return [table.header, ...table.rows].map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
+}
+
+/** The CSV file a token stands for, for the shop it names (refused when that shop is gone). */
+export async function exportCsv(token: string, now = Date.now()) {
+  const payload = verifyExportToken(token, now);
+  const exporter = registry.get(payload.t);
+  if (!exporter) throw new ExportError(`There is no table "${payload.t}" to export.`, 404);
+  const shop = await prisma.shop.findUnique({ where: { id: payload.s } });
+  if (!shop || shop.status !== "installed") {
+    throw new ExportError("The shop of this download link no longer uses Crosschannel.", 403);
+  }
+  const table = await exporter(shop, new URLSearchParams(payload.p));
+  const day = new Date(now).toISOString().slice(0, 10);
+  const filename = `${shop.domain.replace(/\.myshopify\.com$/, "").replace(/[^a-z0-9-]/gi, "-")}-${payload.t}-${day}.csv`;
+  return { filename, csv: toCsv(table), rows: table.rows.length };
+}
+
+// Inventory: the Inventory page's table with its filters and sort, every page of rows.
+registerExport("inventory", async (shop, params) => {
+  const today = params.get("today") ?? new Date().toISOString().slice(0, 10);
+  const table = await inventoryTable(shop, params, today);
+  return { header: INVENTORY_HEADER, rows: table.rows.map(inventoryCells) };
+});
