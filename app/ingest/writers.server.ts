@@ -9,7 +9,7 @@ import type {
 import type pg from "pg";
 
 import { orderedIds } from "#app/ingest/ids.ts";
-import { localDay } from "#app/lib/days.ts";
+import { localDay } from "#app/analytics/days.ts";
 
 /** Who a page belongs to; every statement is scoped by it. */
 export interface IngestScope {

@@ -15,7 +15,7 @@ import {
 
 import prisma from "#app/db.server.ts";
 import { upsertCatalog } from "#app/ingest/catalog.server.ts";
-import { ingestPool } from "#app/ingest/pool.server.ts";
+import { ingestPool } from "#app/db/pool.server.ts";
 import { PostgresRecordSink } from "#app/ingest/sink.server.ts";
 import { writeRefunds } from "#app/ingest/writers.server.ts";
 import type { JobPayloads } from "#app/queue/queues.server.ts";

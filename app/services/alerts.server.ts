@@ -10,7 +10,7 @@ import type { Alert, AlertSeverity, Channel, Prisma } from "@prisma/client";
 import { addDays, detectAnomalies, toDailySeries, type Anomaly } from "#app/analytics/index.ts";
 import prisma from "#app/db.server.ts";
 import { inventoryHealth } from "#app/services/performance.server.ts";
-import { localDay } from "#app/lib/days.ts";
+import { localDay } from "#app/analytics/days.ts";
 
 /** Kinds this module owns (sync_failed belongs to the sync). */
 export const ENGINE_ALERT_KINDS = ["anomaly", "low_stock", "stockout_projected", "credentials_expiring"] as const;

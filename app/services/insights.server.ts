@@ -15,7 +15,7 @@ import {
   type PeriodMetrics,
 } from "#app/analytics/index.ts";
 import prisma from "#app/db.server.ts";
-import { localDay } from "#app/lib/days.ts";
+import { localDay } from "#app/analytics/days.ts";
 import { convertMoney, formatDecimal, parseMoney } from "#app/analytics/money.ts";
 import { loadReportRows, salesReport } from "#app/services/report.server.ts";
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import { addDays, weekday } from "#app/analytics/index.ts";
 import prisma from "#app/db.server.ts";
-import { closeIngestPool } from "#app/ingest/pool.server.ts";
+import { closeIngestPool } from "#app/db/pool.server.ts";
 import { processAlertsJob } from "#app/jobs/engine-jobs.server.ts";
 import type { JobPayloads } from "#app/queue/queues.server.ts";
 import { dismissAlert, runAlerts } from "#app/services/alerts.server.ts";

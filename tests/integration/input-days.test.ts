@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
-import { closeIngestPool } from "#app/ingest/pool.server.ts";
+import { closeIngestPool } from "#app/db/pool.server.ts";
 import { crossRates, parseRate } from "#app/services/fx.server.ts";
 import { productPerformance } from "#app/services/performance.server.ts";
 import { salesReport } from "#app/services/report.server.ts";

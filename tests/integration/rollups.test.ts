@@ -6,7 +6,7 @@ import { MerchantDataset } from "@crosschannel/connector-sdk/simulator";
 import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
-import { closeIngestPool, ingestPool } from "#app/ingest/pool.server.ts";
+import { closeIngestPool, ingestPool } from "#app/db/pool.server.ts";
 import { markRollupsStale, refreshAllPendingRollups, refreshRollups } from "#app/services/rollups.server.ts";
 
 import { createConnection, pageCommitter } from "../support/factories.ts";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
-import { closeIngestPool } from "#app/ingest/pool.server.ts";
+import { closeIngestPool } from "#app/db/pool.server.ts";
 import { connectChannel, ConnectionError } from "#app/services/connections.server.ts";
 import { salesReport } from "#app/services/report.server.ts";
 import { syncConnection } from "#app/services/sync.server.ts";

@@ -34,7 +34,7 @@ export async function connectCommand({ values, out }: Context): Promise<number> 
   const channel = parseChannel(values.channel);
   const settings = await readConfigFile(values.config);
   const shop = await requireShop(values.shop);
-  const { adapterFor } = await import("#app/services/connectors.server.ts");
+  const { adapterFor } = await import("#app/services/channels.server.ts");
   const { connectChannel, ConnectionError } = await import("#app/services/connections.server.ts");
   const adapter = adapterFor(channel);
   let connection;
@@ -61,7 +61,7 @@ const PROGRESS_EVERY_MS = Number(process.env.CLI_PROGRESS_EVERY_MS ?? 3_000);
 export async function syncCommand({ values, out }: Context): Promise<number> {
   const channel = values.channel === undefined ? undefined : parseChannel(values.channel);
   const shop = await requireShop(values.shop);
-  const { adapterFor, listConnections } = await import("#app/services/connectors.server.ts");
+  const { adapterFor, listConnections } = await import("#app/services/channels.server.ts");
   const connections = await listConnections(shop.id, channel);
   if (connections.length === 0) {
     throw new UsageError(
