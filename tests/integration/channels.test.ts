@@ -112,12 +112,7 @@ describe("three channels through the CLI and the sync service", () => {
     const clocks = { amazon: amazon.clock, bestbuy: bestbuy.clock, shopify: shopify.clock };
     for (const connection of connections) {
       const adapter = adapterFor(connection.channel);
-      const summaries = await syncConnection(connection, {
-        connector: adapter.connector,
-        originOf: adapter.originOf,
-        afterStream: adapter.afterStream,
-        credentialsFor: adapter.credentialsFor,
-        feeRefunds: adapter.feeRefunds,
+      const summaries = await syncConnection(connection, adapter, {
         clock: clocks[connection.channel],
         httpOverrides: { timeoutMs: 2_000 },
       });
