@@ -8,6 +8,8 @@ import { processAlertsJob } from "#app/jobs/engine-jobs.server.ts";
 import type { JobPayloads } from "#app/queue/queues.server.ts";
 import { dismissAlert, runAlerts } from "#app/services/alerts.server.ts";
 
+import { createShop } from "../support/factories.ts";
+
 afterEach(async () => {
   await closeIngestPool();
 });
@@ -34,7 +36,7 @@ async function seedSales(shopId: string, from: string, to: string) {
 }
 
 async function seed(domain = "alerts.myshopify.com") {
-  const shop = await prisma.shop.create({ data: { domain, timezone: "UTC", currency: "USD" } });
+  const shop = await createShop(domain, { timezone: "UTC", currency: "USD" });
   const connection = await prisma.channelConnection.create({
     data: {
       shopId: shop.id,
