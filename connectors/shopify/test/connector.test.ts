@@ -1,10 +1,4 @@
-import {
-  ConfigError,
-  MemorySink,
-  runSync,
-  checkConnection,
-  type ChannelOrder,
-} from "@crosschannel/connector-sdk";
+import { ConfigError, MemorySink, runSync, checkConnection, type ChannelOrder } from "@crosschannel/connector-sdk";
 import { MerchantDataset } from "@crosschannel/connector-sdk/simulator";
 import {
   CrashingSink,
