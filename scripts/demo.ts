@@ -125,13 +125,13 @@ Object.assign(process.env, {
 // Services are imported after DATABASE_URL is known: they open the Prisma client on import.
 const { addLocalShop, findShop, redactShop } = await import("../app/services/shops.server.ts");
 const { connectChannel, ConnectionError } = await import("../app/services/connections.server.ts");
-const { adapterFor } = await import("../app/services/connectors.server.ts");
+const { adapterFor } = await import("../app/services/channels.server.ts");
 const { importProgress } = await import("../app/services/import-progress.server.ts");
 const { importReferenceRates } = await import("../app/services/fx.server.ts");
 const { scheduleConnection, requestSync, scheduleShopEngine, INSIGHTS_JOB_NAME, ENGINE_JOB_OPTIONS } =
   await import("../app/services/schedules.server.ts");
 const { closeQueues, getQueue, stopShopJobs, shopJobId } = await import("../app/queue/queues.server.ts");
-const { closeIngestPool, ingestPool } = await import("../app/ingest/pool.server.ts");
+const { closeIngestPool, ingestPool } = await import("../app/db/pool.server.ts");
 const { createDestination, listDestinations, updateDestination } =
   await import("../app/services/alert-destinations.server.ts");
 const prisma = (await import("../app/db.server.ts")).default;

@@ -1,7 +1,7 @@
 import type { ShopifyVariantCost } from "@crosschannel/connector-shopify";
 import type pg from "pg";
 
-import { ingestPool } from "#app/ingest/pool.server.ts";
+import { ingestPool } from "#app/db/pool.server.ts";
 
 /**
  * One variant of the shop's own catalog (the master): its SKU, title and unit cost, as the

@@ -10,7 +10,7 @@ import type {
 } from "@crosschannel/connector-sdk";
 import type pg from "pg";
 
-import { ingestPool } from "#app/ingest/pool.server.ts";
+import { ingestPool } from "#app/db/pool.server.ts";
 import { redactPersonalData } from "#app/ingest/personal-data.ts";
 import { writeFees, writeInventory, writeListings, writeOrders, type IngestScope } from "#app/ingest/writers.server.ts";
 

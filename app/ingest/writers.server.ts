@@ -5,27 +5,25 @@ import type {
   ChannelRefund,
   FeeEvent,
   InventoryLevel,
+  RecordRules,
 } from "@crosschannel/connector-sdk";
+import type { Channel } from "@prisma/client";
 import type pg from "pg";
 
 import { orderedIds } from "#app/ingest/ids.ts";
-import { localDay } from "#app/lib/days.ts";
+import { localDay } from "#app/analytics/days.ts";
 
 /** Who a page belongs to; every statement is scoped by it. */
 export interface IngestScope {
   shopId: string;
   connectionId: string;
-  channel: "shopify" | "amazon" | "bestbuy";
+  channel: Channel;
   timezone: string;
-  /** The marketplace a Shopify order was copied from (Marketplace Connect), if any. */
-  originOf?: (order: ChannelOrder) => string | null;
-  /** Channels that report refunds among financial events (Amazon) say which are refunds. */
-  feeRefunds?: FeeRefunds;
-}
-
-export interface FeeRefunds {
-  isRefundedCharge(fee: FeeEvent): boolean;
-  refundsFrom(fees: readonly FeeEvent[]): ChannelRefund[];
+  /**
+   * The channel's departures from the models (its connector's `records`): the marketplace a
+   * Shopify order was copied from (Marketplace Connect); which fee events are refunds (Amazon).
+   */
+  records?: RecordRules;
 }
 
 /** Stored type of a refunded sales charge: counted in returns (as a Refund), never in fees. */
@@ -167,7 +165,7 @@ export async function writeOrders(
       column(orders, (o) => o.total),
       column(orders, (o) => o.salesChannel),
       column(orders, (o) => o.cancelledAt),
-      column(orders, (o) => scope.originOf?.(o) ?? null),
+      column(orders, (o) => scope.records?.originOf?.(o) ?? null),
       orderedIds(orders.length),
       column(lines, (l) => l.order.externalId),
       column(lines, (l) => l.line.externalId),
@@ -335,7 +333,7 @@ export async function writeFees(client: pg.PoolClient, scope: IngestScope, fees:
       scope.connectionId,
       scope.channel,
       column(fees, (f) => f.externalId),
-      column(fees, (f) => (scope.feeRefunds?.isRefundedCharge(f) ? REFUNDED_CHARGE : f.type)),
+      column(fees, (f) => (scope.records?.refundsFromFees?.isRefundedCharge(f) ? REFUNDED_CHARGE : f.type)),
       column(fees, (f) => f.rawType),
       column(fees, (f) => f.orderExternalId),
       column(fees, (f) => f.lineExternalId),
@@ -345,7 +343,7 @@ export async function writeFees(client: pg.PoolClient, scope: IngestScope, fees:
       column(fees, (f) => f.occurredAt),
     ],
   );
-  const refunds = scope.feeRefunds?.refundsFrom(fees) ?? [];
+  const refunds = scope.records?.refundsFromFees?.refundsFrom(fees) ?? [];
   if (refunds.length > 0) await writeRefunds(client, scope, refunds);
   // Fees count with their order (metrics.md): the orders' rollup contributions are stale.
   const orderIds = [...new Set(fees.map((fee) => fee.orderExternalId).filter((id): id is string => id !== null))];

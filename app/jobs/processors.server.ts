@@ -19,7 +19,7 @@ export const processors: { [N in QueueName]?: Processor<N> } = {
   sync: async (job) => {
     const [{ processSyncJob }, { adapterFor }] = await Promise.all([
       import("#app/jobs/sync-jobs.server.ts"),
-      import("#app/services/connectors.server.ts"),
+      import("#app/services/channels.server.ts"),
     ]);
     // An installed shop syncs with its offline token, which the Shopify app provides once loaded
     // (app/services/shopify-offline-token.server.ts); local shops sync without its configuration.

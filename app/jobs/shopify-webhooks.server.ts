@@ -5,7 +5,6 @@ import {
   mapOrderWebhook,
   mapProductWebhook,
   mapRefundWebhook,
-  marketplaceOfNormalizedOrder,
   type RestInventoryItem,
   type RestInventoryLevel,
   type RestOrder,
@@ -15,8 +14,9 @@ import {
 
 import prisma from "#app/db.server.ts";
 import { upsertCatalog } from "#app/ingest/catalog.server.ts";
-import { ingestPool } from "#app/ingest/pool.server.ts";
+import { ingestPool } from "#app/db/pool.server.ts";
 import { PostgresRecordSink } from "#app/ingest/sink.server.ts";
+import { adapterFor } from "#app/services/channels.server.ts";
 import { writeRefunds } from "#app/ingest/writers.server.ts";
 import type { JobPayloads } from "#app/queue/queues.server.ts";
 import { markRollupsStale, refreshRollups } from "#app/services/rollups.server.ts";
@@ -51,7 +51,7 @@ export async function applyShopifyWebhook(data: JobPayloads["webhooks"]) {
     connectionId: connection.id,
     channel: "shopify",
     timezone: shop.timezone,
-    originOf: (order) => marketplaceOfNormalizedOrder(order) ?? null,
+    records: adapterFor("shopify").records,
   });
 
   switch (data.topic) {

@@ -4,7 +4,7 @@ import type { ChannelConnection } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
 import { getQueue, shopJobId, type JobPayloads } from "#app/queue/queues.server.ts";
-import type { ChannelAdapter } from "#app/services/connections.server.ts";
+import type { ChannelAdapter } from "#app/services/channels.server.ts";
 import { SYNC_JOB_OPTIONS } from "#app/services/schedules.server.ts";
 import { syncConnection, type SyncConnectionOptions } from "#app/services/sync.server.ts";
 
@@ -54,13 +54,8 @@ export async function processSyncJob(job: Job<JobPayloads["sync"]>, deps: SyncJo
   const timer = setTimeout(() => slice.abort(new Error("time slice used up")), deps.sliceMs ?? SYNC_SLICE_MS);
   runningSyncs.add(slice);
   try {
-    const [summary] = await syncConnection(connection, {
+    const [summary] = await syncConnection(connection, adapter, {
       ...deps.syncOptions,
-      connector: adapter.connector,
-      originOf: adapter.originOf,
-      afterStream: adapter.afterStream,
-      credentialsFor: adapter.credentialsFor,
-      feeRefunds: adapter.feeRefunds,
       streams: [stream as StreamName],
       mode,
       signal: slice.signal,

@@ -11,7 +11,7 @@ import type { Alert, AlertDelivery, AlertDestination, AlertSeverity, Channel, Sh
 import nodemailer, { type Transporter } from "nodemailer";
 
 import prisma from "#app/db.server.ts";
-import { localDay } from "#app/lib/days.ts";
+import { localDay } from "#app/analytics/days.ts";
 import { getQueue, JOB_RETENTION, shopJobId } from "#app/queue/queues.server.ts";
 import { slackWebhookUrl } from "#app/services/alert-destinations.server.ts";
 

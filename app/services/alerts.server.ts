@@ -9,8 +9,9 @@ import type { Alert, AlertSeverity, Channel, Prisma } from "@prisma/client";
 
 import { addDays, detectAnomalies, toDailySeries, type Anomaly } from "#app/analytics/index.ts";
 import prisma from "#app/db.server.ts";
+import { channelName } from "#app/services/channels.server.ts";
 import { inventoryHealth } from "#app/services/performance.server.ts";
-import { localDay } from "#app/lib/days.ts";
+import { localDay } from "#app/analytics/days.ts";
 
 /** Kinds this module owns (sync_failed belongs to the sync). */
 export const ENGINE_ALERT_KINDS = ["anomaly", "low_stock", "stockout_projected", "credentials_expiring"] as const;
@@ -21,7 +22,6 @@ export const ANOMALY_WINDOW_DAYS = 90;
 export const ANOMALY_ALERT_DAYS = 7;
 export const CREDENTIALS_WARNING_DAYS = 30;
 
-const CHANNEL_NAMES: Record<Channel, string> = { shopify: "Shopify", amazon: "Amazon", bestbuy: "Best Buy" };
 const SEVERITY_RANK: Record<AlertSeverity, number> = { info: 0, warning: 1, critical: 2 };
 const DAY_MS = 86_400_000;
 
@@ -101,7 +101,7 @@ export async function anomalyAlerts(shopId: string, today: string): Promise<Aler
     const result = detectAnomalies(toDailySeries(entry.points, { from: first, to }));
     for (const anomaly of result.anomalies) {
       if (anomaly.day < alertFrom) continue;
-      const channel = CHANNEL_NAMES[entry.channel];
+      const channel = channelName(entry.channel);
       const what =
         entry.metric === "netSales"
           ? `net sales (${entry.currency})`
@@ -148,7 +148,7 @@ export async function inventoryAlerts(
   for (const health of await inventoryHealth(shop, today)) {
     if (!health.forecasted) continue; // nothing expected to sell: no stock alert
     const level = { channel: health.channel as Channel, sku: health.sku };
-    const channel = CHANNEL_NAMES[level.channel];
+    const channel = channelName(level.channel);
     const order = health.suggestedOrderQuantity > 0 ? ` Suggested order: ${units(health.suggestedOrderQuantity)}.` : "";
     const inbound = health.inbound > 0 ? ` ${units(health.inbound)} inbound.` : "";
     const data = {
@@ -219,7 +219,7 @@ export async function credentialAlerts(shopId: string, now: Date): Promise<Alert
     const expires = connection.credentialsExpireAt as Date;
     const left = Math.floor((expires.getTime() - now.getTime()) / DAY_MS);
     const expired = expires.getTime() <= now.getTime() || connection.status === "revoked";
-    const channel = CHANNEL_NAMES[connection.channel];
+    const channel = channelName(connection.channel);
     const when = expires.toISOString().slice(0, 10);
     return {
       kind: "credentials_expiring" as const,

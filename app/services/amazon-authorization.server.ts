@@ -13,7 +13,7 @@ import { z } from "zod";
 
 import prisma from "#app/db.server.ts";
 import { connectChannel } from "#app/services/connections.server.ts";
-import { adapterFor } from "#app/services/connectors.server.ts";
+import { adapterFor } from "#app/services/channels.server.ts";
 import { InputError } from "#app/services/validation.server.ts";
 
 /** How long a seller has to finish Amazon's consent page. */

@@ -6,9 +6,9 @@
 import type { Channel, ChannelConnection, ConnectionStatus, SyncRun } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
-import { ingestPool } from "#app/ingest/pool.server.ts";
+import { ingestPool } from "#app/db/pool.server.ts";
 import { getQueue } from "#app/queue/queues.server.ts";
-import { adapterFor } from "#app/services/connectors.server.ts";
+import { adapterFor } from "#app/services/channels.server.ts";
 import { markRollupsStale } from "#app/services/rollups.server.ts";
 import { scheduleConnection, syncSchedulerId } from "#app/services/schedules.server.ts";
 import { audit } from "#app/services/shops.server.ts";

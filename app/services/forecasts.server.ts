@@ -9,7 +9,7 @@ import type { Channel, Prisma } from "@prisma/client";
 import { addDays, forecastDemand, loadAugurs, toDailySeries, type DemandForecast } from "#app/analytics/index.ts";
 import { type AccuracyFigures, describeForecastAccuracy } from "#app/analytics/forecast/sentence.ts";
 import prisma from "#app/db.server.ts";
-import { localDay } from "#app/lib/days.ts";
+import { localDay } from "#app/analytics/days.ts";
 
 export const FORECAST_HORIZON_DAYS = 90;
 /** History the series may reach back (the models themselves fit at most the last year). */

@@ -1,7 +1,7 @@
 import type { Channel, SyncRunStatus } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
-import { adapterFor } from "#app/services/connectors.server.ts";
+import { adapterFor } from "#app/services/channels.server.ts";
 
 export interface StreamImport {
   connectionId: string;

@@ -15,11 +15,11 @@ import {
   type PeriodMetrics,
 } from "#app/analytics/index.ts";
 import prisma from "#app/db.server.ts";
-import { localDay } from "#app/lib/days.ts";
+import { localDay } from "#app/analytics/days.ts";
 import { convertMoney, formatDecimal, parseMoney } from "#app/analytics/money.ts";
+import { channelName, isChannel } from "#app/services/channels.server.ts";
 import { loadReportRows, salesReport } from "#app/services/report.server.ts";
 
-const CHANNEL_NAMES: Record<string, string> = { shopify: "Shopify", amazon: "Amazon", bestbuy: "Best Buy" };
 /** Decimals kept for converted breakdown amounts (the insight rounds to the currency when it shows them). */
 const AMOUNT_DECIMALS = 6;
 
@@ -94,7 +94,11 @@ export async function periodMetrics(
     units: report.total.units,
     byChannel: [...channels.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([channel, sum]) => ({ channel, name: CHANNEL_NAMES[channel] ?? channel, netSales: total(sum) })),
+      .map(([channel, sum]) => ({
+        channel,
+        name: isChannel(channel) ? channelName(channel) : channel,
+        netSales: total(sum),
+      })),
     byProduct: [...products.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([sku, sum]) => ({ sku, netSales: total(sum) })),

@@ -1,8 +1,8 @@
 import type { Shop } from "@prisma/client";
 
 import { addDays, daysBetween } from "#app/analytics/days.ts";
-import { ingestPool } from "#app/ingest/pool.server.ts";
-import { localDay } from "#app/lib/days.ts";
+import { ingestPool } from "#app/db/pool.server.ts";
+import { localDay } from "#app/analytics/days.ts";
 import { channelSummary } from "#app/services/overview.server.ts";
 
 type ShopRef = Pick<Shop, "id" | "domain" | "timezone" | "currency">;

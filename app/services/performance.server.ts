@@ -9,7 +9,7 @@ import {
 } from "#app/analytics/index.ts";
 import prisma from "#app/db.server.ts";
 import { parseDayRange } from "#app/services/validation.server.ts";
-import { ingestPool } from "#app/ingest/pool.server.ts";
+import { ingestPool } from "#app/db/pool.server.ts";
 
 /** z for the 80% two-sided interval: a forecast's 80% band gives its daily error σ. */
 const Z80 = 1.2815515655446004;

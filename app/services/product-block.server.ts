@@ -1,6 +1,6 @@
 import { addDays, parseMoney, toMoneyString } from "#app/analytics/index.ts";
 import prisma from "#app/db.server.ts";
-import { localDay } from "#app/lib/days.ts";
+import { localDay } from "#app/analytics/days.ts";
 import { inventoryHealth, productPerformance, type ShopStockSettings } from "#app/services/performance.server.ts";
 import { InputError } from "#app/services/validation.server.ts";
 

@@ -2,7 +2,7 @@ import type pg from "pg";
 
 import { parseDayRange } from "#app/services/validation.server.ts";
 import { buildSalesReport, type ReportDay } from "#app/analytics/report.ts";
-import { ingestPool } from "#app/ingest/pool.server.ts";
+import { ingestPool } from "#app/db/pool.server.ts";
 
 export const MONEY_METRICS = [
   "grossSales",

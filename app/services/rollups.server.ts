@@ -1,6 +1,6 @@
 import type pg from "pg";
 
-import { ingestPool } from "#app/ingest/pool.server.ts";
+import { ingestPool } from "#app/db/pool.server.ts";
 
 /**
  * Daily rollups: one row per shop × local day × channel × SKU × currency (definitions in

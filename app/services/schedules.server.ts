@@ -10,7 +10,7 @@ import type { ChannelConnection, Shop } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
 import { getQueue, JOB_RETENTION, shopJobId, shopJobPrefix } from "#app/queue/queues.server.ts";
-import type { ChannelAdapter } from "#app/services/connections.server.ts";
+import type { ChannelAdapter } from "#app/services/channels.server.ts";
 
 /** Scheduler id of a connection's stream: starts with the shop, so uninstalling finds it. */
 export function syncSchedulerId(connection: Pick<ChannelConnection, "id" | "shopId">, stream: string): string {

@@ -61,7 +61,7 @@ export async function recordInstallation(session: Session, admin: AdminGraphql):
 async function connectOwnChannel(shop: Shop, session: Session): Promise<void> {
   const [{ sealCredentials }, { adapterFor }, { scheduleConnection }] = await Promise.all([
     import("#app/services/crypto.server.ts"),
-    import("#app/services/connectors.server.ts"),
+    import("#app/services/channels.server.ts"),
     import("#app/services/schedules.server.ts"),
   ]);
   const sealed = sealCredentials(
@@ -90,7 +90,7 @@ async function connectOwnChannel(shop: Shop, session: Session): Promise<void> {
  */
 async function rescheduleChannelConnections(shop: Shop): Promise<void> {
   const [{ adapterFor }, { scheduleConnection }] = await Promise.all([
-    import("#app/services/connectors.server.ts"),
+    import("#app/services/channels.server.ts"),
     import("#app/services/schedules.server.ts"),
   ]);
   const connections = await prisma.channelConnection.findMany({

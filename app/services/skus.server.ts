@@ -2,7 +2,7 @@ import type { Channel } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
 import { unmatchedSkus } from "#app/ingest/catalog.server.ts";
-import { ingestPool } from "#app/ingest/pool.server.ts";
+import { ingestPool } from "#app/db/pool.server.ts";
 import { markRollupsStale, refreshRollups } from "#app/services/rollups.server.ts";
 import { audit } from "#app/services/shops.server.ts";
 import { InputError } from "#app/services/validation.server.ts";

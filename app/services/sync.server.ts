@@ -1,20 +1,20 @@
 import {
+  backfillStart,
   ConnectorHttpError,
   runSync,
-  type ChannelOrder,
   type Clock,
-  type Connector,
   type HttpOverrides,
   type RecordSink,
   type StreamName,
   type SyncRunResult,
+  type ValidatedSettings,
 } from "@crosschannel/connector-sdk";
 import type { ChannelConnection, Prisma, Shop } from "@prisma/client";
 import pg from "pg";
 
 import prisma from "#app/db.server.ts";
 import { PostgresRecordSink } from "#app/ingest/sink.server.ts";
-import type { ChannelAdapter } from "#app/services/connections.server.ts";
+import type { ChannelAdapter } from "#app/services/channels.server.ts";
 import { openCredentials } from "#app/services/crypto.server.ts";
 import { withNetworkPolicy } from "#app/services/network-policy.server.ts";
 import { refreshRollups } from "#app/services/rollups.server.ts";
@@ -41,12 +41,6 @@ export interface StreamSyncSummary {
 }
 
 export interface SyncConnectionOptions {
-  connector: Connector;
-  /** The marketplace a Shopify order was copied from, for the no-double-counting rule. */
-  originOf?: (order: ChannelOrder) => string | null;
-  afterStream?: ChannelAdapter["afterStream"];
-  feeRefunds?: ChannelAdapter["feeRefunds"];
-  credentialsFor?: ChannelAdapter["credentialsFor"];
   streams?: readonly StreamName[];
   /** Told after every committed page: what a terminal or a page shows as progress. */
   onPage?: (page: { stream: StreamName; records: number; quarantined: number; progress: number | null }) => void;
@@ -55,44 +49,43 @@ export interface SyncConnectionOptions {
   /** For simulators and tests: a virtual clock and shorter HTTP timeouts. */
   clock?: Clock;
   httpOverrides?: HttpOverrides;
-  /** How far back a first (or full) sync reaches when the connection does not say. */
-  defaultBackfillMonths?: number;
 }
 
-function backfillStart(config: unknown, now: Date, fallbackMonths: number): string {
-  const months = (config as { backfillMonths?: number } | null)?.backfillMonths ?? fallbackMonths;
-  const start = new Date(now);
-  start.setUTCMonth(start.getUTCMonth() - months);
-  return start.toISOString();
+/** One run of a connection: the connection, its channel, and its settings validated once. */
+interface SyncRun {
+  connection: ChannelConnection & { shop: Shop };
+  channel: ChannelAdapter;
+  settings: ValidatedSettings;
+  options: SyncConnectionOptions;
 }
 
-/** Runs every stream of one connection (or the ones asked for), one run per stream at a time. */
+/**
+ * Runs every stream of one connection (or the ones asked for), one run per stream at a time.
+ * The settings are validated once here; the engine and the channel's hooks use them as they are.
+ */
 export async function syncConnection(
   connection: ChannelConnection & { shop: Shop },
-  options: SyncConnectionOptions,
+  channel: ChannelAdapter,
+  options: SyncConnectionOptions = {},
 ): Promise<StreamSyncSummary[]> {
-  const { connector } = options;
+  const { connector } = channel;
   const streams = options.streams ?? connector.supportedStreams;
-  const config = connector.parseConfig(connection.config);
   const stored = openCredentials(connection);
-  const credentials = connector.parseCredentials(
-    options.credentialsFor ? await options.credentialsFor(connection, stored) : stored,
+  const settings = connector.validateSettings(
+    connection.config,
+    channel.credentialsFor ? await channel.credentialsFor(connection, stored) : stored,
   );
+  const run: SyncRun = { connection, channel, settings, options };
   const summaries: StreamSyncSummary[] = [];
   for (const stream of streams) {
     if (options.signal?.aborted) break;
-    summaries.push(await syncStream(connection, stream, config, credentials, options));
+    summaries.push(await syncStream(run, stream));
   }
   return summaries;
 }
 
-async function syncStream(
-  connection: ChannelConnection & { shop: Shop },
-  stream: StreamName,
-  config: unknown,
-  credentials: unknown,
-  options: SyncConnectionOptions,
-): Promise<StreamSyncSummary> {
+async function syncStream(run: SyncRun, stream: StreamName): Promise<StreamSyncSummary> {
+  const { connection } = run;
   const lockKey = `sync:${connection.id}:${stream}`;
   // One run per connection and stream, across every process: a session-level advisory lock,
   // held on a connection of its own. (Held on a pooled one, as many concurrent runs as the
@@ -109,7 +102,7 @@ async function syncStream(
       return skipped(stream, "Another sync of this stream is running; this one was skipped.");
     }
     // Ending the session (below) releases the lock, whatever happened in between.
-    return await runLocked(connection, stream, config, credentials, options);
+    return await runLocked(run, stream);
   } finally {
     await lock.end().catch(() => undefined);
   }
@@ -132,11 +125,8 @@ function skipped(stream: StreamName, message: string): StreamSyncSummary {
 }
 
 async function runLocked(
-  connection: ChannelConnection & { shop: Shop },
+  { connection, channel, settings, options }: SyncRun,
   stream: StreamName,
-  config: unknown,
-  credentials: unknown,
-  options: SyncConnectionOptions,
 ): Promise<StreamSyncSummary> {
   const { shop } = connection;
   const mode = options.mode ?? "incremental";
@@ -150,8 +140,7 @@ async function runLocked(
     timezone: shop.timezone,
     syncRunId: run.id,
     ignoreStoredCheckpoint: mode === "full",
-    originOf: options.originOf,
-    feeRefunds: options.feeRefunds,
+    records: channel.records,
   });
   // A long run (a backfill) shows its days as it goes: its committed orders' rollups are
   // refreshed every ROLLUP_REFRESH_MS between pages, not only at the end.
@@ -172,20 +161,19 @@ async function runLocked(
       }
     },
   };
-  const now = new Date(options.clock?.now() ?? Date.now());
+  const now = options.clock?.now() ?? Date.now();
   let result: SyncRunResult;
   try {
     result = await runSync({
-      connector: options.connector,
+      connector: channel.connector,
       stream,
       sink: committing,
       connectionId: connection.id,
-      config,
-      credentials,
+      settings,
       signal: options.signal,
       clock: options.clock,
       httpOverrides: withNetworkPolicy(options.httpOverrides),
-      startDate: backfillStart(config, now, options.defaultBackfillMonths ?? 24),
+      startDate: backfillStart(channel.connector, settings.config, now),
     });
   } catch (error) {
     // runSync reports failures in its result; reaching here means the host itself failed.
@@ -195,12 +183,11 @@ async function runLocked(
     });
     throw error;
   }
-  if (result.status === "succeeded" && options.afterStream) {
-    await options.afterStream({
+  if (result.status === "succeeded" && channel.afterStream) {
+    await channel.afterStream({
       shop,
       stream,
-      config,
-      credentials,
+      settings,
       signal: options.signal,
       clock: options.clock,
       httpOverrides: withNetworkPolicy(options.httpOverrides),

@@ -221,7 +221,7 @@ export default async function run(opts: { quick: boolean }): Promise<BenchResult
   const naiveLines = naiveData.reduce((sum, item) => sum + countLines(item.orders), 0);
 
   const database = await startBenchDatabase("ingest");
-  const { closeIngestPool, ingestPool } = await import("#app/ingest/pool.server.ts");
+  const { closeIngestPool, ingestPool } = await import("#app/db/pool.server.ts");
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url, max: 4 }) });
   try {
     const pool = ingestPool();

@@ -135,13 +135,13 @@ async function countedOrders(pool: pg.Pool, shopId: string, from: string, to: st
 export default async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
   const lines = opts.quick ? 100_000 : 1_000_000;
   const database = await startBenchDatabase("overview");
-  const { closeIngestPool, ingestPool } = await import("#app/ingest/pool.server.ts");
+  const { closeIngestPool, ingestPool } = await import("#app/db/pool.server.ts");
   try {
     const pool = ingestPool();
     // A client idle in the pool when the cluster stops after a failure must not crash the process.
     pool.on("error", () => undefined);
     const { refreshRollups } = await import("#app/services/rollups.server.ts");
-    const { overviewData } = await import("#app/services/overview-data.server.ts");
+    const { overviewData } = await import("#app/services/overview.server.ts");
     const shop = { id: "bench-overview", domain: "overview.bench", timezone: TIMEZONE, currency: "USD" };
     const other = { id: "bench-other", domain: "other.bench", timezone: TIMEZONE, currency: "USD" };
     const connections = await createShop(pool, shop);

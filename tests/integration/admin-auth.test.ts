@@ -112,7 +112,7 @@ describe("embedded admin requests", () => {
 describe("installation", () => {
   it("creates the shop from Shopify's settings and connects its own channel with the offline session", async () => {
     const { recordInstallation } = await import("#app/services/shops.server.ts");
-    const { adapterFor } = await import("#app/services/connectors.server.ts");
+    const { adapterFor } = await import("#app/services/channels.server.ts");
     const { getQueue, closeQueues } = await import("#app/queue/queues.server.ts");
     const session = await storeOfflineSession(TEST_SHOP);
     const admin = {
@@ -141,7 +141,7 @@ describe("installation", () => {
 
   it("schedules every active channel of a reinstalled shop again, not only Shopify", async () => {
     const { recordInstallation, markUninstalled } = await import("#app/services/shops.server.ts");
-    const { adapterFor } = await import("#app/services/connectors.server.ts");
+    const { adapterFor } = await import("#app/services/channels.server.ts");
     const { getQueue, closeQueues } = await import("#app/queue/queues.server.ts");
     const session = await storeOfflineSession(TEST_SHOP);
     const admin = {

@@ -3,10 +3,12 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import { addDays, weekday } from "#app/analytics/index.ts";
 import prisma from "#app/db.server.ts";
-import { closeIngestPool } from "#app/ingest/pool.server.ts";
+import { closeIngestPool } from "#app/db/pool.server.ts";
 import { processAlertsJob } from "#app/jobs/engine-jobs.server.ts";
 import type { JobPayloads } from "#app/queue/queues.server.ts";
 import { dismissAlert, runAlerts } from "#app/services/alerts.server.ts";
+
+import { createShop } from "../support/factories.ts";
 
 afterEach(async () => {
   await closeIngestPool();
@@ -34,7 +36,7 @@ async function seedSales(shopId: string, from: string, to: string) {
 }
 
 async function seed(domain = "alerts.myshopify.com") {
-  const shop = await prisma.shop.create({ data: { domain, timezone: "UTC", currency: "USD" } });
+  const shop = await createShop(domain, { timezone: "UTC", currency: "USD" });
   const connection = await prisma.channelConnection.create({
     data: {
       shopId: shop.id,

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
 import { connectChannel } from "#app/services/connections.server.ts";
-import { adapterFor } from "#app/services/connectors.server.ts";
+import { adapterFor } from "#app/services/channels.server.ts";
 import { networkPolicy } from "#app/services/network-policy.server.ts";
 
 const saved = { ...process.env };

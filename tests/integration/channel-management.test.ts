@@ -5,7 +5,7 @@ import { MerchantDataset } from "@crosschannel/connector-sdk/simulator";
 import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
-import { closeIngestPool, ingestPool } from "#app/ingest/pool.server.ts";
+import { closeIngestPool, ingestPool } from "#app/db/pool.server.ts";
 import { closeQueues } from "#app/queue/queues.server.ts";
 import {
   ConnectionNotFoundError,

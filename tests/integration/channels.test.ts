@@ -10,11 +10,11 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import { runCli } from "#app/cli/run.ts";
 import prisma from "#app/db.server.ts";
-import { closeIngestPool } from "#app/ingest/pool.server.ts";
+import { closeIngestPool } from "#app/db/pool.server.ts";
 import { closeQueues, getQueue } from "#app/queue/queues.server.ts";
 import { scheduleConnection } from "#app/services/schedules.server.ts";
 import { connectChannel } from "#app/services/connections.server.ts";
-import { adapterFor } from "#app/services/connectors.server.ts";
+import { adapterFor } from "#app/services/channels.server.ts";
 import { salesReport } from "#app/services/report.server.ts";
 import { syncConnection } from "#app/services/sync.server.ts";
 
@@ -112,12 +112,7 @@ describe("three channels through the CLI and the sync service", () => {
     const clocks = { amazon: amazon.clock, bestbuy: bestbuy.clock, shopify: shopify.clock };
     for (const connection of connections) {
       const adapter = adapterFor(connection.channel);
-      const summaries = await syncConnection(connection, {
-        connector: adapter.connector,
-        originOf: adapter.originOf,
-        afterStream: adapter.afterStream,
-        credentialsFor: adapter.credentialsFor,
-        feeRefunds: adapter.feeRefunds,
+      const summaries = await syncConnection(connection, adapter, {
         clock: clocks[connection.channel],
         httpOverrides: { timeoutMs: 2_000 },
       });

@@ -6,13 +6,15 @@ import prisma from "#app/db.server.ts";
 import { reencryptCredentials } from "#app/services/credentials.server.ts";
 import { decryptJson, encryptJson, openCredentials, parseKey } from "#app/services/crypto.server.ts";
 
+import { createShop } from "../support/factories.ts";
+
 const oldKey = parseKey(randomBytes(32).toString("base64"));
 const newKey = parseKey(randomBytes(32).toString("base64"));
 const missingKey = parseKey(randomBytes(32).toString("base64"));
 
 describe("re-encrypting credentials (key rotation)", () => {
   it("moves every row to the current key, bound to its connection, and reports rows it cannot read", async () => {
-    const shop = await prisma.shop.create({ data: { domain: "keys.myshopify.com", timezone: "UTC", currency: "USD" } });
+    const shop = await createShop("keys.myshopify.com", { timezone: "UTC", currency: "USD" });
     const legacy = encryptJson({ apiKey: "legacy-secret" }, oldKey);
     const unreadable = encryptJson({ apiKey: "lost" }, missingKey);
     const row = (accountId: string, sealed: { ciphertext: Buffer; keyId: string }) =>

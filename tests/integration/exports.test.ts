@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
-import { closeIngestPool } from "#app/ingest/pool.server.ts";
+import { closeIngestPool } from "#app/db/pool.server.ts";
 import { EXPORT_TTL_MS, csvCell, exportCsv, exportToken, toCsv } from "#app/services/exports.server.ts";
 import { loader as downloadLoader } from "#app/routes/exports.$token.tsx";
 

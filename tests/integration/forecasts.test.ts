@@ -6,7 +6,7 @@ import prisma from "#app/db.server.ts";
 import { processForecastJob } from "#app/jobs/engine-jobs.server.ts";
 import { globalSchedules } from "#app/jobs/processors.server.ts";
 import { closeQueues, getQueue, stopShopJobs, type JobPayloads } from "#app/queue/queues.server.ts";
-import { closeIngestPool } from "#app/ingest/pool.server.ts";
+import { closeIngestPool } from "#app/db/pool.server.ts";
 import { forecastShop, getForecastAccuracy } from "#app/services/forecasts.server.ts";
 import {
   ENGINE_SCHEDULES_JOB,

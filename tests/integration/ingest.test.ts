@@ -8,7 +8,7 @@ import {
 import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
-import { closeIngestPool } from "#app/ingest/pool.server.ts";
+import { closeIngestPool } from "#app/db/pool.server.ts";
 import { PostgresRecordSink } from "#app/ingest/sink.server.ts";
 
 import { acmeConnector } from "../../connectors/sdk/example/acme-connector.ts";

@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
 
-import prisma from "#app/db.server.ts";
-import { closeIngestPool } from "#app/ingest/pool.server.ts";
+import { closeIngestPool } from "#app/db/pool.server.ts";
 import { crossRates, parseRate } from "#app/services/fx.server.ts";
 import { productPerformance } from "#app/services/performance.server.ts";
 import { salesReport } from "#app/services/report.server.ts";
 import { InputError, parseDay } from "#app/services/validation.server.ts";
 
+import { createShop } from "../support/factories.ts";
+
 describe("days and rates given by hand", () => {
   it("refuses impossible days with a message instead of a PostgreSQL error", async () => {
-    const shop = await prisma.shop.create({ data: { domain: "days.myshopify.com", timezone: "UTC", currency: "USD" } });
+    const shop = await createShop("days.myshopify.com", { timezone: "UTC", currency: "USD" });
     await expect(salesReport(shop, "2026-02-30", "2026-03-05")).rejects.toThrow(InputError);
     await expect(salesReport(shop, "2026-02-01", "2026-13-01")).rejects.toThrow(
       '--to must be a calendar day YYYY-MM-DD; got "2026-13-01".',

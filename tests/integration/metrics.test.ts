@@ -2,7 +2,7 @@ import { ChannelOrder, FeeEvent } from "@crosschannel/connector-sdk";
 import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
-import { closeIngestPool } from "#app/ingest/pool.server.ts";
+import { closeIngestPool } from "#app/db/pool.server.ts";
 import { salesReport } from "#app/services/report.server.ts";
 import { refreshRollups } from "#app/services/rollups.server.ts";
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
-import { closeIngestPool } from "#app/ingest/pool.server.ts";
+import { closeIngestPool } from "#app/db/pool.server.ts";
 import { inventoryHealth, productPerformance } from "#app/services/performance.server.ts";
 
 afterEach(async () => {

@@ -6,13 +6,13 @@ import { Worker } from "bullmq";
 import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
-import { closeIngestPool } from "#app/ingest/pool.server.ts";
+import { closeIngestPool } from "#app/db/pool.server.ts";
 import { closeQueues, getQueue, QUEUE_NAMES, queueRuntime, shopJobId } from "#app/queue/queues.server.ts";
 import { scheduleConnection, scheduleShopEngine } from "#app/services/schedules.server.ts";
 import { PostgresRecordSink } from "#app/ingest/sink.server.ts";
 import { action as complianceAction } from "#app/routes/webhooks.compliance.tsx";
 import { action as webhookAction } from "#app/routes/webhooks.shopify.tsx";
-import { adapterFor } from "#app/services/connectors.server.ts";
+import { adapterFor } from "#app/services/channels.server.ts";
 
 import { createConnection, createShopWithData } from "../support/factories.ts";
 import { callAction, webhookRequest } from "../support/shopify.ts";

@@ -13,8 +13,8 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import { addDays } from "#app/analytics/index.ts";
 import prisma from "#app/db.server.ts";
-import { closeIngestPool } from "#app/ingest/pool.server.ts";
-import { localDay } from "#app/lib/days.ts";
+import { closeIngestPool } from "#app/db/pool.server.ts";
+import { localDay } from "#app/analytics/days.ts";
 import { loader } from "#app/routes/api.extension.product.$productId.ts";
 import { inventoryHealth, productPerformance } from "#app/services/performance.server.ts";
 import { productBlock } from "#app/services/product-block.server.ts";

@@ -6,10 +6,10 @@ import { MerchantDataset } from "@crosschannel/connector-sdk/simulator";
 import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
-import { closeIngestPool, ingestPool } from "#app/ingest/pool.server.ts";
+import { closeIngestPool, ingestPool } from "#app/db/pool.server.ts";
 import { markRollupsStale, refreshAllPendingRollups, refreshRollups } from "#app/services/rollups.server.ts";
 
-import { createConnection, pageCommitter } from "../support/factories.ts";
+import { createConnection, createShop, pageCommitter } from "../support/factories.ts";
 
 afterEach(async () => {
   await closeIngestPool();
@@ -19,7 +19,7 @@ const TZ = "America/Toronto";
 type ChannelId = "shopify" | "amazon" | "bestbuy";
 
 async function setUp(domain = "rollups.myshopify.com") {
-  const shop = await prisma.shop.create({ data: { domain, timezone: TZ, currency: "USD" } });
+  const shop = await createShop(domain, { timezone: TZ, currency: "USD" });
   const commit = pageCommitter(shop, {
     shopify: await createConnection(shop.id, "shopify"),
     amazon: await createConnection(shop.id, "amazon"),

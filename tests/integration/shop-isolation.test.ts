@@ -19,7 +19,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { runCli } from "#app/cli/run.ts";
 import prisma from "#app/db.server.ts";
-import { closeIngestPool } from "#app/ingest/pool.server.ts";
+import { closeIngestPool } from "#app/db/pool.server.ts";
 import { processors } from "#app/jobs/processors.server.ts";
 import { SHOPIFY_DATA_TOPICS } from "#app/jobs/shopify-webhooks.server.ts";
 import { closeQueues, getQueue, QUEUE_NAMES, type JobPayloads, type QueueName } from "#app/queue/queues.server.ts";

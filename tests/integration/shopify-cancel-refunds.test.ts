@@ -8,7 +8,7 @@ import {
 import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
-import { closeIngestPool } from "#app/ingest/pool.server.ts";
+import { closeIngestPool } from "#app/db/pool.server.ts";
 import { applyShopifyWebhook } from "#app/jobs/shopify-webhooks.server.ts";
 import { salesReport } from "#app/services/report.server.ts";
 import { refreshRollups } from "#app/services/rollups.server.ts";

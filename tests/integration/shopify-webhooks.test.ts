@@ -6,7 +6,7 @@ import { API_SECRET_KEY, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import prisma from "#app/db.server.ts";
-import { closeIngestPool } from "#app/ingest/pool.server.ts";
+import { closeIngestPool } from "#app/db/pool.server.ts";
 import { closeQueues, getQueue } from "#app/queue/queues.server.ts";
 import { applyShopifyWebhook, NotYetKnownError } from "#app/jobs/shopify-webhooks.server.ts";
 import { action } from "#app/routes/webhooks.shopify.tsx";

@@ -2,7 +2,7 @@ import type { Job } from "bullmq";
 import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
-import { closeIngestPool } from "#app/ingest/pool.server.ts";
+import { closeIngestPool } from "#app/db/pool.server.ts";
 import { getQueue, type JobPayloads } from "#app/queue/queues.server.ts";
 import { processSyncJob } from "#app/jobs/sync-jobs.server.ts";
 import { connectChannel } from "#app/services/connections.server.ts";

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
-import { closeIngestPool } from "#app/ingest/pool.server.ts";
+import { closeIngestPool } from "#app/db/pool.server.ts";
 import { connectChannel, ConnectionError } from "#app/services/connections.server.ts";
 import { salesReport } from "#app/services/report.server.ts";
 import { syncConnection } from "#app/services/sync.server.ts";
 
-import { acmeAsAmazon, acmeConnector, AcmeSimulator } from "../support/acme.ts";
+import { acmeAsAmazon, AcmeSimulator } from "../support/acme.ts";
 
 const simulators: AcmeSimulator[] = [];
 afterEach(async () => {
@@ -58,7 +58,7 @@ describe("syncing a connection", () => {
   it("runs every stream, records the runs, and the report shows the channel's numbers", async () => {
     const { shop, settings, options } = await setUp();
     const connection = await connectChannel(shop, acmeAsAmazon, settings, options);
-    const summaries = await syncConnection({ ...connection, shop }, { connector: acmeConnector, ...options });
+    const summaries = await syncConnection({ ...connection, shop }, acmeAsAmazon, { ...options });
     expect(summaries.map((summary) => [summary.stream, summary.status])).toEqual([
       ["orders", "succeeded"],
       ["listings", "succeeded"],
@@ -76,10 +76,7 @@ describe("syncing a connection", () => {
 
     // Nothing new on the channel: the next incremental run writes nothing more.
     const before = await prisma.order.count();
-    const again = await syncConnection(
-      { ...connection, shop },
-      { connector: acmeConnector, streams: ["orders"], ...options },
-    );
+    const again = await syncConnection({ ...connection, shop }, acmeAsAmazon, { streams: ["orders"], ...options });
     expect(again[0]).toMatchObject({ status: "succeeded" });
     expect(await prisma.order.count()).toBe(before);
   });
@@ -94,7 +91,7 @@ describe("syncing a connection", () => {
       // Four streams at once on a pool of two: each run's lock must not take a page's connection.
       const summaries = await Promise.all(
         (["orders", "listings", "inventory", "fees"] as const).map((stream) =>
-          syncConnection({ ...connection, shop }, { connector: acmeConnector, streams: [stream], ...options }),
+          syncConnection({ ...connection, shop }, acmeAsAmazon, { streams: [stream], ...options }),
         ),
       );
       expect(summaries.flat().map((summary) => summary.status)).toEqual([
@@ -114,8 +111,8 @@ describe("syncing a connection", () => {
     const { shop, settings, options } = await setUp();
     const connection = await connectChannel(shop, acmeAsAmazon, settings, options);
     const [first, second] = await Promise.all([
-      syncConnection({ ...connection, shop }, { connector: acmeConnector, streams: ["orders"], ...options }),
-      syncConnection({ ...connection, shop }, { connector: acmeConnector, streams: ["orders"], ...options }),
+      syncConnection({ ...connection, shop }, acmeAsAmazon, { streams: ["orders"], ...options }),
+      syncConnection({ ...connection, shop }, acmeAsAmazon, { streams: ["orders"], ...options }),
     ]);
     const statuses = [first[0]?.status, second[0]?.status].sort();
     expect(statuses).toEqual(["skipped", "succeeded"]);
@@ -127,10 +124,7 @@ describe("syncing a connection", () => {
     // A channel error (refused credentials are another case: tests/integration/revoked-credentials.test.ts).
     simulator.server.inject({ kind: "status", status: 400, times: 10 });
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      const [summary] = await syncConnection(
-        { ...connection, shop },
-        { connector: acmeConnector, streams: ["fees"], ...options },
-      );
+      const [summary] = await syncConnection({ ...connection, shop }, acmeAsAmazon, { streams: ["fees"], ...options });
       expect(summary?.status).toBe("failed");
     }
     const alerts = await prisma.alert.findMany({ where: { shopId: shop.id } });
@@ -138,10 +132,7 @@ describe("syncing a connection", () => {
     expect((await prisma.channelConnection.findUniqueOrThrow({ where: { id: connection.id } })).status).toBe("error");
 
     simulator.server.clearFaults();
-    const [summary] = await syncConnection(
-      { ...connection, shop },
-      { connector: acmeConnector, streams: ["fees"], ...options },
-    );
+    const [summary] = await syncConnection({ ...connection, shop }, acmeAsAmazon, { streams: ["fees"], ...options });
     expect(summary?.status).toBe("succeeded");
     expect((await prisma.alert.findFirstOrThrow({ where: { shopId: shop.id } })).status).toBe("resolved");
     expect((await prisma.channelConnection.findUniqueOrThrow({ where: { id: connection.id } })).status).toBe("active");

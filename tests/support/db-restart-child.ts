@@ -3,7 +3,7 @@
 // next queries must work. It prints "ready" once every pool holds an idle connection, waits
 // for SIGUSR2 (the backends were terminated), then prints the result of new queries.
 import prisma from "../../app/db.server.ts";
-import { closeIngestPool, ingestPool } from "../../app/ingest/pool.server.ts";
+import { closeIngestPool, ingestPool } from "../../app/db/pool.server.ts";
 import { getQueue } from "../../app/queue/queues.server.ts";
 import { startWorker } from "../../app/jobs/worker.server.ts";
 

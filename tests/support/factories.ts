@@ -134,6 +134,14 @@ export async function rowCounts(shopId: string): Promise<Record<string, number>>
   return counts;
 }
 
+/** A shop added locally (as `shops add` does); `data` overrides any field. */
+export async function createShop(
+  domain = `shop-${next()}.myshopify.com`,
+  data: Partial<Omit<Prisma.ShopCreateInput, "domain">> = {},
+) {
+  return prisma.shop.create({ data: { domain, timezone: "America/Toronto", currency: "USD", ...data } });
+}
+
 /** A bare connection of a shop to a channel (no credentials worth the name), for sink tests. */
 export async function createConnection(shopId: string, channel: Channel): Promise<string> {
   const connection = await prisma.channelConnection.create({

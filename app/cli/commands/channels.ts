@@ -1,16 +1,17 @@
 import { readFile } from "node:fs/promises";
 
+import type { Channel } from "@prisma/client";
+
 import { UsageError } from "../errors.ts";
 import { requireShop, type Context } from "../context.ts";
 
-export const CHANNELS = ["amazon", "bestbuy", "shopify"] as const;
-export type ChannelId = (typeof CHANNELS)[number];
-
-function parseChannel(value: unknown, field = "--channel"): ChannelId {
-  if (typeof value !== "string" || !(CHANNELS as readonly string[]).includes(value)) {
-    throw new UsageError(`${field} must be one of ${CHANNELS.join(", ")}; got ${JSON.stringify(value ?? "")}.`);
+/** A channel of the registry (app/services/channels.server.ts), or a usage error listing them. */
+export async function parseChannel(value: unknown, field = "--channel"): Promise<Channel> {
+  const { CHANNEL_IDS, isChannel } = await import("#app/services/channels.server.ts");
+  if (!isChannel(value)) {
+    throw new UsageError(`${field} must be one of ${CHANNEL_IDS.join(", ")}; got ${JSON.stringify(value ?? "")}.`);
   }
-  return value as ChannelId;
+  return value;
 }
 
 async function readConfigFile(path: unknown): Promise<unknown> {
@@ -31,10 +32,10 @@ async function readConfigFile(path: unknown): Promise<unknown> {
 }
 
 export async function connectCommand({ values, out }: Context): Promise<number> {
-  const channel = parseChannel(values.channel);
+  const channel = await parseChannel(values.channel);
   const settings = await readConfigFile(values.config);
   const shop = await requireShop(values.shop);
-  const { adapterFor } = await import("#app/services/connectors.server.ts");
+  const { adapterFor } = await import("#app/services/channels.server.ts");
   const { connectChannel, ConnectionError } = await import("#app/services/connections.server.ts");
   const adapter = adapterFor(channel);
   let connection;
@@ -59,9 +60,9 @@ export async function connectCommand({ values, out }: Context): Promise<number> 
 const PROGRESS_EVERY_MS = Number(process.env.CLI_PROGRESS_EVERY_MS ?? 3_000);
 
 export async function syncCommand({ values, out }: Context): Promise<number> {
-  const channel = values.channel === undefined ? undefined : parseChannel(values.channel);
+  const channel = values.channel === undefined ? undefined : await parseChannel(values.channel);
   const shop = await requireShop(values.shop);
-  const { adapterFor, listConnections } = await import("#app/services/connectors.server.ts");
+  const { adapterFor, listConnections } = await import("#app/services/channels.server.ts");
   const connections = await listConnections(shop.id, channel);
   if (connections.length === 0) {
     throw new UsageError(
@@ -88,18 +89,7 @@ export async function syncCommand({ values, out }: Context): Promise<number> {
       const percent = page.progress === null ? "" : `, ${Math.round(page.progress * 100)}%`;
       out(`  ${page.stream.padEnd(10)} … ${state.records.toLocaleString("en-US")} records so far${percent}`);
     };
-    const summaries = await syncConnection(
-      { ...connection, shop },
-      {
-        connector: adapter.connector,
-        mode,
-        originOf: adapter.originOf,
-        afterStream: adapter.afterStream,
-        credentialsFor: adapter.credentialsFor,
-        feeRefunds: adapter.feeRefunds,
-        onPage,
-      },
-    );
+    const summaries = await syncConnection({ ...connection, shop }, adapter, { mode, onPage });
     for (const summary of summaries) {
       failed ||= summary.status === "failed";
       const counts = `${summary.records} records, ${summary.quarantined} quarantined, ${summary.apiCalls} API calls, ${summary.throttled} throttled`;

@@ -1,7 +1,7 @@
 import { UsageError } from "../errors.ts";
 import { requireShop, type Context } from "../context.ts";
 
-import { CHANNELS, type ChannelId } from "./channels.ts";
+import { parseChannel } from "./channels.ts";
 
 /** `skus unmatched`: channel SKUs that match no product of the master catalog. */
 export async function unmatchedCommand({ values, out }: Context): Promise<number> {
@@ -23,16 +23,13 @@ export async function unmatchedCommand({ values, out }: Context): Promise<number
 
 /** `skus map`: a channel SKU is this catalog product. */
 export async function mapCommand({ values, out }: Context): Promise<number> {
-  const channel = values.channel as string | undefined;
-  if (!channel || !(CHANNELS as readonly string[]).includes(channel)) {
-    throw new UsageError(`--channel must be one of ${CHANNELS.join(", ")}.`);
-  }
+  const channel = await parseChannel(values.channel);
   if (typeof values.sku !== "string" || values.sku === "")
     throw new UsageError("--sku must be the SKU the channel uses.");
   if (typeof values.to !== "string" || values.to === "") throw new UsageError("--to must be the catalog SKU it is.");
   const shop = await requireShop(values.shop);
   const { mapSku } = await import("#app/services/skus.server.ts");
-  const result = await mapSku(shop.id, { channel: channel as ChannelId, sku: values.sku, to: values.to });
+  const result = await mapSku(shop.id, { channel, sku: values.sku, to: values.to });
   out(`${channel} ${values.sku} is now ${result.product} (${result.lines} order lines linked).`);
   return 0;
 }

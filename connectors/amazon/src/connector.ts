@@ -17,11 +17,13 @@ import {
   ConfigError,
   ConnectorHttpError,
   defineConnector,
+  monthsBefore,
   utcTimestamp,
   type ConnectorContext,
   type Page,
 } from "@crosschannel/connector-sdk";
-import { AmazonConfig, AmazonCredentials } from "./config.ts";
+import { AmazonConfig, AmazonCredentials, splitAmazonSettings } from "./config.ts";
+import { isRefundedCharge, refundsFromFeeEvents } from "./refunds.ts";
 import {
   flattenFinancialEvents,
   groupReportRows,
@@ -82,9 +84,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const safeNow = (ctx: AmazonContext) => ctx.clock.now() - TWO_MINUTE_RULE_MS;
 /** The earliest moment a backfill reaches: `backfillMonths` calendar months before now. */
 export function backfillStart(ctx: AmazonContext): number {
-  const now = new Date(ctx.clock.now());
-  now.setUTCMonth(now.getUTCMonth() - ctx.config.backfillMonths);
-  return now.getTime();
+  return monthsBefore(ctx.clock.now(), ctx.config.backfillMonths);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -816,6 +816,14 @@ export const amazonConnector = defineConnector({
   configSchema: AmazonConfig,
   credentialsSchema: AmazonCredentials,
   check,
+  connection: {
+    splitSettings: (settings) => splitAmazonSettings(settings),
+    accountId: (config) => config.sellerId,
+    displayName: (config) => `Amazon (${config.region.toUpperCase()}, seller ${config.sellerId})`,
+    backfillMonths: (config) => config.backfillMonths,
+  },
+  // Amazon reports refunds only in Finances: its refunded charges become the orders' refunds.
+  records: { refundsFromFees: { isRefundedCharge, refundsFrom: refundsFromFeeEvents } },
   streams: {
     orders: {
       primaryKey: ["externalId"],

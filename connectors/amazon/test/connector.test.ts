@@ -4,13 +4,13 @@ import {
   MemorySink,
   checkConnection,
   createRunContext,
-  primaryKeyOf,
-  runSync,
+  type runSync,
   type ChannelOrder,
   type StreamName,
 } from "@crosschannel/connector-sdk";
 import { DEFAULT_CHANNELS, MerchantDataset } from "@crosschannel/connector-sdk/simulator";
-import { afterEach, describe, expect, it } from "vitest";
+import { sortedByKey, startedSimulators, streamKey, syncAgainst } from "@crosschannel/connector-sdk/testing";
+import { describe, expect, it } from "vitest";
 import {
   AmazonAuthorizationError,
   amazonConnector,
@@ -34,34 +34,15 @@ import {
 } from "../src/simulator/index.ts";
 import { fakeSecret } from "@crosschannel/connector-sdk/simulator";
 
-const simulators: AmazonSimulator[] = [];
-afterEach(async () => {
-  await Promise.all(simulators.splice(0).map((sim) => sim.close()));
-});
-async function started(options: AmazonSimulatorOptions = {}) {
-  const sim = new AmazonSimulator(options);
-  simulators.push(sim);
-  await sim.start();
-  return sim;
-}
-const key = (stream: StreamName) => ({ connectionId: null, connectorId: "amazon", stream });
-const sorted = (records: unknown[], primaryKey: readonly string[]) =>
-  [...records].sort((a, b) => (primaryKeyOf(a, primaryKey) < primaryKeyOf(b, primaryKey) ? -1 : 1));
+const started = startedSimulators((options: AmazonSimulatorOptions) => new AmazonSimulator(options));
+const key = (stream: StreamName) => streamKey("amazon", stream);
+const sorted = sortedByKey;
 const sync = (
   sim: AmazonSimulator,
   stream: StreamName,
   sink: MemorySink,
   extra: Partial<Parameters<typeof runSync>[0]> = {},
-) =>
-  runSync({
-    connector: amazonConnector,
-    stream,
-    sink,
-    config: sim.config(),
-    credentials: sim.credentials(),
-    clock: sim.clock,
-    ...extra,
-  });
+) => syncAgainst(amazonConnector, sim, stream, sink, extra);
 
 describe("orders backfill through the all-orders report", () => {
   it("backfills a year of a 50-orders-a-day seller within the documented rate limits, with report calls only", async () => {

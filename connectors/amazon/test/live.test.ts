@@ -3,6 +3,7 @@
  * shows new (live) orders, pending orders getting their prices and Finances events as
  * time passes, and accepts the LWA credentials and port it was given.
  */
+import { manualClock } from "@crosschannel/connector-sdk/testing";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ChannelOrder, FeeEvent, InventoryLevel } from "@crosschannel/connector-sdk";
@@ -26,10 +27,7 @@ const credentials = {
   refreshToken: "Atzr|demo",
 };
 
-function testClock(at: number) {
-  const clock = { at, now: () => clock.at, sleep: async () => {} };
-  return clock;
-}
+const testClock = manualClock;
 
 const opened: AmazonSimulator[] = [];
 afterEach(async () => {

@@ -17,6 +17,7 @@ import {
   ConfigError,
   ConnectorHttpError,
   defineConnector,
+  monthsBefore,
   utcTimestamp,
   type ConnectorContext,
   type Page,
@@ -195,11 +196,6 @@ function client(ctx: BestBuyContext): MiraklClient {
 }
 
 /** `months` calendar months before `ms`. */
-function monthsBefore(ms: number, months: number): number {
-  const date = new Date(ms);
-  date.setUTCMonth(date.getUTCMonth() - months);
-  return date.getTime();
-}
 
 /** Polls OR14/OF53 until the export completes; the token bucket paces the polls. */
 async function awaitExport(
@@ -544,8 +540,15 @@ async function* readFees(
 export const bestbuyConnector = defineConnector({
   id: "bestbuy",
   displayName: "Best Buy Marketplace",
+  shortName: "Best Buy",
   configSchema: BestBuyConfig,
   credentialsSchema: BestBuyCredentials,
+  connection: {
+    splitSettings: (settings) => splitBestBuySettings(settings),
+    accountId: (config) => config.shopId ?? new URL(config.baseUrl).host,
+    displayName: (config) => `Best Buy Marketplace (${new URL(config.baseUrl).host})`,
+    backfillMonths: (config) => config.backfillMonths,
+  },
 
   async check(ctx) {
     let account;

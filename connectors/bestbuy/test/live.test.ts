@@ -3,6 +3,7 @@
  * shows new (live) orders and their lifecycle as time passes, draws offer quantities down,
  * and listens on the port with the API key it was given.
  */
+import { manualClock } from "@crosschannel/connector-sdk/testing";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ChannelOrder, InventoryLevel } from "@crosschannel/connector-sdk";
@@ -22,10 +23,7 @@ const merchantOptions = {
 };
 const apiKey = "c0ffee00-demo-4000-8000-000000000001";
 
-function testClock(at: number) {
-  const clock = { at, now: () => clock.at, sleep: async () => {} };
-  return clock;
-}
+const testClock = manualClock;
 
 const opened: BestBuySimulator[] = [];
 afterEach(async () => {

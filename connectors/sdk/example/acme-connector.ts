@@ -220,6 +220,16 @@ export const acmeConnector = defineConnector({
   displayName: "Acme Marketplace",
   configSchema: AcmeConfig,
   credentialsSchema: AcmeCredentials,
+  // How a host stores a connection: one settings object holds the config and the API key.
+  connection: {
+    splitSettings: (settings) => {
+      const { apiKey, ...config } = (settings ?? {}) as Record<string, unknown>;
+      return { config, credentials: { apiKey } };
+    },
+    accountId: (config) => config.sellerId,
+    displayName: (config) => `Acme ${config.sellerId}`,
+    backfillMonths: () => 24,
+  },
 
   async check(ctx) {
     const account = await acmeApi(ctx).getJson<{ seller_id: string; shop_name: string }>("getAccount", "v1/account");

@@ -9,7 +9,15 @@
 import type { z } from "zod";
 import { ConfigError } from "./errors.ts";
 import type { HttpClient, HttpClientOptions } from "./http/client.ts";
-import { STREAM_MODELS, STREAM_NAMES, type StreamName, type StreamRecord } from "./models.ts";
+import {
+  STREAM_MODELS,
+  STREAM_NAMES,
+  type ChannelOrder,
+  type ChannelRefund,
+  type FeeEvent,
+  type StreamName,
+  type StreamRecord,
+} from "./models.ts";
 import type { Clock } from "./time.ts";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -94,6 +102,46 @@ export interface CheckResult {
   accountName?: string;
 }
 
+/** What a host knows of the app's side of a connection when it reads a merchant's settings. */
+export interface SettingsHost {
+  /** The merchant's Shopify shop domain (`example.myshopify.com`). */
+  shopDomain: string;
+}
+
+/**
+ * How a host stores one connection of this channel: the one settings object a merchant writes,
+ * split into config (stored in clear) and credentials (stored encrypted), the channel account
+ * it belongs to, its name, and how far a first sync reaches back.
+ */
+export interface ConnectionSpec<Config> {
+  /** Splits the settings object into config and credentials (both validated afterwards). */
+  splitSettings(settings: unknown, host: SettingsHost): { config: unknown; credentials: unknown };
+  /** The channel account a connection belongs to (seller id, marketplace shop, shop domain). */
+  accountId(config: Config): string;
+  /** The connection's name as merchants see it ("Amazon (NA, seller A1B2)"). */
+  displayName(config: Config): string;
+  /** Calendar months a first (or full) sync reads back from now. */
+  backfillMonths(config: Config): number;
+}
+
+/** How a channel's normalized records map onto the host's tables, where the channel departs from the models. */
+export interface RecordRules {
+  /** Channels that report refunds only among financial events (Amazon): which fee rows are refunds, and the refunds. */
+  refundsFromFees?: {
+    isRefundedCharge(fee: FeeEvent): boolean;
+    refundsFrom(fees: readonly FeeEvent[]): ChannelRefund[];
+  };
+  /** A store channel's copies of marketplace orders (Marketplace Connect): the marketplace an order came from. */
+  originOf?(order: ChannelOrder): string | null;
+}
+
+/** Validated settings of one run: the host parses them once and the engine trusts them. */
+export interface ValidatedSettings<Config = unknown, Credentials = unknown> {
+  readonly connectorId: string;
+  readonly config: Config;
+  readonly credentials: Credentials;
+}
+
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw records and checkpoints are connector-private */
 export type StreamDefinitions<Config, Credentials> = {
   [S in StreamName]: StreamDefinition<S, Config, Credentials, any, any> | UnsupportedStream;
@@ -104,11 +152,17 @@ export interface ConnectorDefinition<ConfigSchema extends z.ZodType, Credentials
   /** Stable lowercase id stored with every record ("amazon", "bestbuy", "acme"). */
   id: string;
   displayName: string;
+  /** The channel's name in a sentence ("Best Buy"); the display name when not given. */
+  shortName?: string;
   configSchema: ConfigSchema;
   credentialsSchema: CredentialsSchema;
   /** Proves that config + credentials work with one cheap call; throws when they do not. */
   check(ctx: ConnectorContext<z.output<ConfigSchema>, z.output<CredentialsSchema>>): Promise<CheckResult | void>;
   streams: StreamDefinitions<z.output<ConfigSchema>, z.output<CredentialsSchema>>;
+  /** How a host stores a connection; required by the app (its registry refuses a connector without it). */
+  connection?: ConnectionSpec<z.output<ConfigSchema>>;
+  /** Departures of the channel's records from the models, applied by the host's ingest. */
+  records?: RecordRules;
 }
 
 /** A supported stream as the engine sees it: the definition plus its name and model. */
@@ -128,6 +182,7 @@ export type ResolvedStream<Config = any, Credentials = any, S extends StreamName
 export interface Connector<Config = any, Credentials = any> {
   readonly id: string;
   readonly displayName: string;
+  readonly shortName: string;
   readonly configSchema: z.ZodType<Config>;
   readonly credentialsSchema: z.ZodType<Credentials>;
   check(ctx: ConnectorContext<Config, Credentials>): Promise<CheckResult | void>;
@@ -140,6 +195,12 @@ export interface Connector<Config = any, Credentials = any> {
   parseConfig(input: unknown): Config;
   /** Validates credentials; throws `ConfigError` naming each bad field (never its value). */
   parseCredentials(input: unknown): Credentials;
+  /** Validates both once for a run; `runSync` and `checkConnection` accept the result as it is. */
+  validateSettings(config: unknown, credentials: unknown): ValidatedSettings<Config, Credentials>;
+  /** Whether `settings` came from this connector's `validateSettings`. */
+  isValidated(settings: unknown): settings is ValidatedSettings<Config, Credentials>;
+  readonly connection: ConnectionSpec<Config> | null;
+  readonly records: RecordRules;
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
@@ -184,9 +245,15 @@ export function defineConnector<ConfigSchema extends z.ZodType, CredentialsSchem
     return result.data;
   };
 
+  const validated = new WeakSet<object>();
+  const parseConfig = (input: unknown) => parse(definition.configSchema as z.ZodType<Config>, "config", input);
+  const parseCredentials = (input: unknown) =>
+    parse(definition.credentialsSchema as z.ZodType<Credentials>, "credentials", input);
+
   return Object.freeze({
     id,
     displayName: definition.displayName,
+    shortName: definition.shortName ?? definition.displayName,
     configSchema: definition.configSchema as z.ZodType<Config>,
     credentialsSchema: definition.credentialsSchema as z.ZodType<Credentials>,
     check: (ctx: ConnectorContext<Config, Credentials>) => definition.check(ctx),
@@ -202,9 +269,21 @@ export function defineConnector<ConfigSchema extends z.ZodType, CredentialsSchem
       // The definition under key S was validated as stream S above.
       return stream as unknown as ResolvedStream<Config, Credentials, S>;
     },
-    parseConfig: (input: unknown) => parse(definition.configSchema as z.ZodType<Config>, "config", input),
-    parseCredentials: (input: unknown) =>
-      parse(definition.credentialsSchema as z.ZodType<Credentials>, "credentials", input),
+    parseConfig,
+    parseCredentials,
+    validateSettings(config: unknown, credentials: unknown) {
+      const settings = Object.freeze({
+        connectorId: id,
+        config: parseConfig(config),
+        credentials: parseCredentials(credentials),
+      });
+      validated.add(settings);
+      return settings;
+    },
+    isValidated: (settings: unknown): settings is ValidatedSettings<Config, Credentials> =>
+      typeof settings === "object" && settings !== null && validated.has(settings),
+    connection: definition.connection ?? null,
+    records: Object.freeze({ ...definition.records }),
   });
 }
 
@@ -214,4 +293,17 @@ export function modelShape(model: z.ZodType): Record<string, unknown> {
   if (candidate.shape) return candidate.shape;
   if (candidate.def?.in) return modelShape(candidate.def.in);
   return {};
+}
+
+/** The instant `months` calendar months before `now` (UTC): where a backfill of that many months starts. */
+export function monthsBefore(now: number, months: number): number {
+  const start = new Date(now);
+  start.setUTCMonth(start.getUTCMonth() - months);
+  return start.getTime();
+}
+
+/** Where a first (or full) sync of a connection starts (UTC ISO), from the connector's backfill window. */
+export function backfillStart(connector: Connector, config: unknown, now: number): string | undefined {
+  if (!connector.connection) return undefined;
+  return new Date(monthsBefore(now, connector.connection.backfillMonths(config))).toISOString();
 }

@@ -17,22 +17,28 @@ export * from "./time.ts";
 export * from "./errors.ts";
 export * from "./redact.ts";
 export {
+  backfillStart,
   defineConnector,
+  monthsBefore,
   notSupported,
   modelShape,
   silentLogger,
   type CheckResult,
+  type ConnectionSpec,
   type Connector,
   type ConnectorContext,
   type ConnectorDefinition,
   type JsonValue,
   type Logger,
   type Page,
+  type RecordRules,
   type ResolvedStream,
+  type SettingsHost,
   type Schedule,
   type StreamDefinition,
   type StreamDefinitions,
   type UnsupportedStream,
+  type ValidatedSettings,
 } from "./connector.ts";
 export {
   CallBudget,

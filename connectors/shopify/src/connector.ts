@@ -15,6 +15,7 @@ import { z } from "zod";
 import {
   ConfigError,
   defineConnector,
+  monthsBefore,
   notSupported,
   utcTimestamp,
   type ConnectorContext,
@@ -31,6 +32,7 @@ import {
 import { costBucketFor, ShopifyGraphqlClient } from "./client.ts";
 import {
   levelRecordsOf,
+  marketplaceOfNormalizedOrder,
   SHOPIFY_CONNECTOR_ID,
   toChannelListing,
   toChannelOrder,
@@ -362,9 +364,7 @@ function safeCursor<Raw>(spec: BulkStreamSpec<Raw>, record: Raw): string | null 
 
 /** Orders older than the backfill window are not read. */
 function ordersSince(since: string, ctx: ShopifyContext): string {
-  const cutoff = new Date(ctx.clock.now());
-  cutoff.setUTCMonth(cutoff.getUTCMonth() - ctx.config.backfillMonths);
-  const floor = searchTimestamp(cutoff.toISOString());
+  const floor = searchTimestamp(new Date(monthsBefore(ctx.clock.now(), ctx.config.backfillMonths)).toISOString());
   return since > floor ? since : floor;
 }
 
@@ -421,6 +421,18 @@ export const shopifyConnector = defineConnector({
   displayName: "Shopify",
   configSchema: ShopifyConfig,
   credentialsSchema: ShopifyCredentials,
+  connection: {
+    // The settings file holds the token; the shop domain is the app's shop.
+    splitSettings: (settings, host) => {
+      const input = (settings !== null && typeof settings === "object" ? settings : {}) as Record<string, unknown>;
+      const { accessToken, ...rest } = input;
+      return { config: { ...rest, shopDomain: host.shopDomain }, credentials: { accessToken } };
+    },
+    accountId: (config) => config.shopDomain,
+    displayName: (config) => `Shopify (${config.shopDomain})`,
+    backfillMonths: (config) => config.backfillMonths,
+  },
+  records: { originOf: (order) => marketplaceOfNormalizedOrder(order) ?? null },
 
   async check(ctx) {
     const shop = await shopInfo(shopifyApi(ctx).graphql);

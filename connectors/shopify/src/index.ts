@@ -3,7 +3,13 @@
  * inventory from the Shopify Admin GraphQL API, as a connector of the SDK, plus the
  * pure webhook mappers the app's webhook routes use. See README.md.
  */
-import { createRunContext, type Clock, type HttpOverrides, type Logger } from "@crosschannel/connector-sdk";
+import {
+  createRunContext,
+  type Clock,
+  type HttpOverrides,
+  type Logger,
+  type ValidatedSettings,
+} from "@crosschannel/connector-sdk";
 import {
   PRODUCTS_SPEC,
   readBulk,
@@ -67,16 +73,16 @@ export function splitShopifySettings(
   json: unknown,
   shopDomain: string,
 ): { config: ShopifyConfig; credentials: ShopifyCredentials } {
-  const input = (json !== null && typeof json === "object" ? json : {}) as Record<string, unknown>;
-  const { accessToken, ...rest } = input;
-  const config = shopifyConnector.parseConfig({ ...rest, shopDomain });
-  const credentials = shopifyConnector.parseCredentials({ accessToken });
+  const parts = shopifyConnector.connection!.splitSettings(json, { shopDomain });
+  const { config, credentials } = shopifyConnector.validateSettings(parts.config, parts.credentials);
   return { config, credentials };
 }
 
 export interface ReadProductCostsOptions {
-  config: unknown;
-  credentials: unknown;
+  /** As stored, validated here; or the run's `shopifyConnector.validateSettings(...)`, used as it is. */
+  config?: unknown;
+  credentials?: unknown;
+  settings?: ValidatedSettings;
   /** Only variants of products updated at or after this moment (UTC ISO); all by default. */
   since?: string;
   signal?: AbortSignal;

@@ -1,14 +1,13 @@
-import {
-  ConfigError,
-  MemorySink,
-  primaryKeyOf,
-  runSync,
-  checkConnection,
-  type ChannelOrder,
-} from "@crosschannel/connector-sdk";
+import { ConfigError, MemorySink, runSync, checkConnection, type ChannelOrder } from "@crosschannel/connector-sdk";
 import { MerchantDataset } from "@crosschannel/connector-sdk/simulator";
-import { CrashingSink } from "@crosschannel/connector-sdk/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import {
+  CrashingSink,
+  sortedByKey,
+  startedSimulators,
+  streamKey,
+  syncAgainst,
+} from "@crosschannel/connector-sdk/testing";
+import { describe, expect, it } from "vitest";
 import { jsonlLines, RangeFetcher } from "../src/bulk.ts";
 import { readProductCosts, splitShopifySettings } from "../src/index.ts";
 import { shopifyConnector, type ShopifyCheckpoint } from "../src/connector.ts";
@@ -18,37 +17,15 @@ import { fakeSecret } from "@crosschannel/connector-sdk/simulator";
 
 const ACCESS_TOKEN = fakeSecret("shpat_", 16);
 
-const simulators: ShopifySimulator[] = [];
-afterEach(async () => {
-  await Promise.all(simulators.splice(0).map((sim) => sim.close()));
-});
-
-async function started(options: ShopifySimulatorOptions = {}) {
-  const sim = new ShopifySimulator({ seed: 7, ...options });
-  simulators.push(sim);
-  await sim.start();
-  return sim;
-}
-
-const key = (stream: "orders" | "listings" | "inventory") => ({ connectionId: null, connectorId: "shopify", stream });
-const sorted = (records: unknown[], primaryKey: readonly string[]) =>
-  [...records].sort((a, b) => (primaryKeyOf(a, primaryKey) < primaryKeyOf(b, primaryKey) ? -1 : 1));
-
-function sync(
+const started = startedSimulators((options: ShopifySimulatorOptions) => new ShopifySimulator({ seed: 7, ...options }));
+const key = (stream: "orders" | "listings" | "inventory") => streamKey("shopify", stream);
+const sorted = sortedByKey;
+const sync = (
   sim: ShopifySimulator,
   stream: "orders" | "listings" | "inventory",
   sink: MemorySink,
-  config = sim.config(),
-) {
-  return runSync({
-    connector: shopifyConnector,
-    stream,
-    sink,
-    config,
-    credentials: sim.credentials(),
-    clock: sim.clock,
-  });
-}
+  config: unknown = sim.config(),
+) => syncAgainst(shopifyConnector, sim, stream, sink, { config });
 
 describe("Shopify connector against the simulator", () => {
   it("reads through bulk operations: groupObjects, the updated_at filter, then nothing new on the next run", async () => {

@@ -3,6 +3,7 @@
  * orders as they are placed and their lifecycle as time passes, listens on a fixed port
  * with given credentials, and delivers signed webhooks with retries.
  */
+import { manualClock } from "@crosschannel/connector-sdk/testing";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ChannelOrder, InventoryLevel } from "@crosschannel/connector-sdk";
@@ -23,10 +24,7 @@ const merchantOptions = {
   live: { everyMs: 60_000, windows: [{ from: "2026-03-20T09:00:00.000Z", to: null }] },
 };
 
-function testClock(at: number) {
-  const clock = { at, now: () => clock.at, sleep: async () => {} };
-  return clock;
-}
+const testClock = manualClock;
 
 const opened: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {

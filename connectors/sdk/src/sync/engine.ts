@@ -18,6 +18,7 @@ import {
   type JsonValue,
   type Logger,
   type ResolvedStream,
+  type ValidatedSettings,
 } from "../connector.ts";
 import { CheckpointError } from "../errors.ts";
 import { CallBudget, HttpClient, HttpStats, type HttpClientOptions, type HttpStatsSnapshot } from "../http/client.ts";
@@ -32,8 +33,10 @@ export type HttpOverrides = Partial<
 >;
 
 export interface RunContextOptions {
-  config: unknown;
-  credentials: unknown;
+  /** Settings as stored, validated here; or `connector.validateSettings(...)`'s result, used as it is. */
+  config?: unknown;
+  credentials?: unknown;
+  settings?: ValidatedSettings;
   signal?: AbortSignal;
   clock?: Clock;
   logger?: Logger;
@@ -82,8 +85,9 @@ export function createRunContext<Config, Credentials>(
   options: RunContextOptions,
   stats: HttpStats = new HttpStats(),
 ): ConnectorContext<Config, Credentials> {
-  const config = connector.parseConfig(options.config);
-  const credentials = connector.parseCredentials(options.credentials);
+  const { config, credentials } = connector.isValidated(options.settings)
+    ? options.settings
+    : connector.validateSettings(options.config, options.credentials);
   const clock = options.clock ?? systemClock;
   const signal = options.signal ?? new AbortController().signal;
   const budget = new CallBudget(options.callBudget);

@@ -351,3 +351,13 @@ function seededRandom(label: string): () => number {
 }
 
 export { MemorySink } from "../sync/sink.ts";
+export {
+  checkAgainst,
+  manualClock,
+  sortedByKey,
+  startedSimulators,
+  streamKey,
+  syncAgainst,
+  type SimulatedAccount,
+} from "./helpers.ts";
+export { recordSinkBattery, type SinkUnderTest } from "./sink-battery.ts";
