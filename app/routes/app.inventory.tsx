@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { defer, type LoaderFunctionArgs } from "@remix-run/node";
 import { Await, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import {
   Badge,
@@ -41,7 +41,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     ({ rows: _all, pageRows, ...result }) => ({ ok: true as const, ...result, pageRows: pageRows.map(inventoryCells) }),
     (error: unknown) => ({ ok: false as const, error: error instanceof Error ? error.message : String(error) }),
   );
-  return {
+  // defer: the page (tabs, filters, skeleton) paints first and the table streams in. Without
+  // single fetch, only defer() streams a promise; a plain object would serialise it as {}.
+  return defer({
     buckets: BUCKETS.map((id) => ({ id, label: BUCKET_LABELS[id] })),
     header: INVENTORY_HEADER,
     shop: {
@@ -50,7 +52,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       serviceLevel: shop.serviceLevel.toString(),
     },
     table,
-  };
+  });
 };
 
 type TableData =

@@ -202,7 +202,8 @@ export async function periodTiles(shop: ShopRef, now = new Date(), channel: stri
 export async function numbersDifferCounts(shop: ShopRef, range: Range, pool = ingestPool()) {
   const { rows } = await pool.query<{
     refunds_other_day: number;
-    refunded_other_day: string;
+    /** Per currency: refunds are not converted here, so amounts in different currencies are never added. */
+    refunded_other_day: Array<{ currency: string; amount: string }>;
     orders_other_utc_day: number;
     pending_amazon: number;
     imported_copies: number;
@@ -217,9 +218,11 @@ export async function numbersDifferCounts(shop: ShopRef, range: Range, pool = in
        (select count(*)::int from "Refund" r join o on o.id = r."orderId"
          where ((r."refundedAt" at time zone 'UTC') at time zone (select timezone from shop))::date between $2::date and $3::date
            and ((r."refundedAt" at time zone 'UTC') at time zone (select timezone from shop))::date <> o.day) as refunds_other_day,
-       (select coalesce(sum(r.amount), 0)::text from "Refund" r join o on o.id = r."orderId"
-         where ((r."refundedAt" at time zone 'UTC') at time zone (select timezone from shop))::date between $2::date and $3::date
-           and ((r."refundedAt" at time zone 'UTC') at time zone (select timezone from shop))::date <> o.day) as refunded_other_day,
+       (select coalesce(json_agg(json_build_object('currency', t.currency, 'amount', t.amount::text) order by t.currency), '[]')
+         from (select r.currency, sum(r.amount) as amount from "Refund" r join o on o.id = r."orderId"
+           where ((r."refundedAt" at time zone 'UTC') at time zone (select timezone from shop))::date between $2::date and $3::date
+             and ((r."refundedAt" at time zone 'UTC') at time zone (select timezone from shop))::date <> o.day
+           group by r.currency) t) as refunded_other_day,
        (select count(*)::int from o where o.day between $2::date and $3::date
            and o.day <> (o."placedAt" at time zone 'UTC')::date) as orders_other_utc_day,
        (select count(*)::int from o where o.day between $2::date and $3::date and o.channel = 'amazon'
@@ -238,7 +241,7 @@ export async function numbersDifferCounts(shop: ShopRef, range: Range, pool = in
     range,
     timezone: shop.timezone,
     currency: shop.currency,
-    refundsOnAnotherDay: { refunds: row.refunds_other_day, amount: row.refunded_other_day },
+    refundsOnAnotherDay: { refunds: row.refunds_other_day, amounts: row.refunded_other_day },
     ordersOnAnotherUtcDay: row.orders_other_utc_day,
     pendingAmazonOrders: row.pending_amazon,
     marketplaceCopies: { orders: row.imported_copies, countedUnderMarketplace: row.imported_counted_under_marketplace },

@@ -250,13 +250,16 @@ const asShopA: Record<"admin" | "bearer", Authenticate> = {
  * called as shop A with shop B's ids in every param, the query and the form; the others have
  * their own authentication (Shopify's HMAC, Amazon's state, the OAuth flow) and are listed.
  */
-type RouteKind = "admin" | "extension" | "webhook" | "oauth" | "public";
+type RouteKind = "admin" | "extension" | "webhook" | "oauth" | "public" | "signed";
 
 const LISTED_ROUTES: Record<string, RouteKind> = {
   _index: "public",
   "auth.$": "oauth",
   "auth.login": "oauth",
   "channels.amazon.callback": "oauth",
+  // A download signed for one shop (HMAC over shop, table, filters and expiry); a link rewritten
+  // to another shop is refused in tests/integration/exports.test.ts.
+  "exports.$token": "signed",
   "webhooks.app.scopes_update": "webhook",
   "webhooks.app.uninstalled": "webhook",
   "webhooks.compliance": "webhook",
