@@ -24,7 +24,8 @@ describe("the app's navigation", () => {
     const { page, errors } = await openPage(browser, `${demo.url}/app`);
     await page.getByRole("link", { name: label, exact: true }).first().click();
     await page.waitForURL((current) => current.pathname === url);
-    await expect(page.locator("h1").first().textContent()).resolves.toContain(label);
+    // The URL changes when the navigation starts; the page's heading once its loader answered.
+    await expect.poll(() => page.locator("h1").first().textContent(), { timeout: 30_000 }).toContain(label);
 
     // Keyboard: the first Tab lands on something focusable, and the focus is drawn.
     await page.keyboard.press("Tab");
