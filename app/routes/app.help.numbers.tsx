@@ -50,7 +50,7 @@ export default function WhyNumbersDiffer() {
             <Cause
               title="Returns count on the day of the refund"
               id="count-refund-day"
-              count={`${plural(counts.refundsOnAnotherDay.refunds, "refund", "refunds")} in these days (${counts.refundsOnAnotherDay.amounts.map((entry) => formatMoney(entry.amount, entry.currency)).join(" + ") || formatMoney("0", counts.currency)}) belong to orders placed on another day.`}
+              count={`${plural(counts.refundsOnAnotherDay.refunds, "refund", "refunds")} in these days (${counts.refundsOnAnotherDay.amounts.map((entry) => `${formatMoney(entry.amount, entry.currency)} ${entry.currency}`).join(" + ") || formatMoney("0", counts.currency)}) belong to orders placed on another day.`}
             >
               We subtract a refund from net sales on the day it was issued. Reports that attach refunds to the
               order&apos;s day show different daily figures; totals over long periods agree.
