@@ -50,6 +50,9 @@ export default defineConfig({
         test: {
           name: "pages",
           include: ["tests/e2e/pages/**/*.test.{ts,tsx}"],
+          // After every other project: tests/e2e/demo.test.ts runs `npm run build`, which empties
+          // build/ while it rebuilds; pages read during that window would load missing assets.
+          sequence: { groupOrder: 1 },
           environment: "node",
           globalSetup: ["tests/support/global-database.ts", "tests/support/shared-demo.ts"],
           testTimeout: 90_000,

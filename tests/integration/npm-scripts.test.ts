@@ -32,7 +32,7 @@ describe("npm run, as typed", () => {
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     await expect
       .poll(() => output, { timeout: 60_000, interval: 250 })
-      .toMatch(/processing sync, rollup, forecast, alerts, webhooks, housekeeping on postgres/);
+      .toMatch(/processing sync, rollup, forecast, alerts, deliveries, webhooks, housekeeping on postgres/);
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     // SIGTERM to the worker, as a process manager stops it; npm then exits with its code.
     // (the deepest process running worker.server.ts: npm → sh → tsx → node)
