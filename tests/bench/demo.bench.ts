@@ -1,52 +1,34 @@
 // `demo.readySeconds`: `npm run demo` as a newcomer runs it after `npm install` — a fresh data
-// directory (a new PostgreSQL cluster), the app built — until it prints "Ready at".
-import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+// directory (a new PostgreSQL cluster), the app built — until it prints "Ready at"; then
+// `demo.stopSeconds`: Ctrl-C (SIGINT to the whole process group, as a terminal sends it)
+// until every process is gone. The demo's own output is kept in bench/demo.log.
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { freePort } from "../support/ports.ts";
+import { alive, startDemo } from "../support/demo-server.ts";
 import type { BenchResult } from "./run.ts";
 
 export default async function demoBench(): Promise<BenchResult[]> {
   const dataDir = await mkdtemp(join(tmpdir(), "crosschannel-demo-bench-"));
-  const port = await freePort();
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    PORT: String(port),
-    CROSSCHANNEL_DATA_DIR: dataDir,
-    CROSSCHANNEL_DEMO_BUILD: "always",
-  };
-  delete env.DATABASE_URL;
-  delete env.NODE_ENV;
+  await mkdir("bench", { recursive: true });
   const started = Date.now();
-  const child = spawn("npm", ["run", "--silent", "demo"], {
-    env: env as NodeJS.ProcessEnv,
-    stdio: ["ignore", "pipe", "pipe"],
+  const demo = await startDemo({
+    dataDir,
+    // What a newcomer has: no DATABASE_URL, no NODE_ENV, no build yet.
+    env: { DATABASE_URL: undefined, NODE_ENV: undefined, CROSSCHANNEL_DEMO_BUILD: "always" },
+    readyWithinMs: 600_000,
+  }).catch(async (error: Error) => {
+    await writeFile("bench/demo.log", error.message);
+    throw new Error(`${error.message.split("\n")[0]} (its output: bench/demo.log)`);
   });
-  let output = "";
-  const readyMs = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the demo was not ready in 600 s:\n${output}`)), 600_000);
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes(`Ready at http://localhost:${port}`)) {
-        clearTimeout(timer);
-        resolve(Date.now() - started);
-      }
-    });
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the demo exited with ${code}:\n${output}`));
-    });
-  });
-  const stopped = Date.now();
-  await new Promise<void>((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGINT");
-  });
-  const stopMs = Date.now() - stopped;
+  const readyMs = Date.now() - started;
+  const processes = demo.processTree();
+  const { ms: stopMs } = await demo.stop("SIGINT");
+  await writeFile("bench/demo.log", demo.output());
+  const left = processes.filter(alive);
   await rm(dataDir, { recursive: true, force: true });
+  if (left.length > 0) throw new Error(`after Ctrl-C these demo processes are still running: ${left.join(", ")}`);
   return [
     {
       name: "demo.readySeconds",
