@@ -16,6 +16,7 @@ import { loader as appLoader } from "#app/routes/app.tsx";
 import { loader as overviewLoader } from "#app/routes/app._index.tsx";
 
 import { storeOfflineSession } from "../support/shopify.ts";
+import { createShop, insertConnection } from "../support/factories.ts";
 
 async function call<T>(loader: (args: LoaderFunctionArgs) => Promise<T>, request: Request) {
   try {
@@ -36,22 +37,13 @@ async function embeddedRequest(path: string) {
 describe("embedded admin requests", () => {
   it("GIVEN a stored offline session and a valid session token THEN the admin pages are served for that shop only", async () => {
     await storeOfflineSession(TEST_SHOP);
-    await prisma.shop.create({
-      data: { domain: TEST_SHOP, name: "Test shop", timezone: "America/Toronto", currency: "CAD" },
-    });
-    const other = await prisma.shop.create({
-      data: { domain: "other-shop.myshopify.com", timezone: "UTC", currency: "USD" },
-    });
-    await prisma.channelConnection.create({
-      data: {
-        shopId: other.id,
-        channel: "amazon",
-        accountId: "A1",
-        displayName: "Other shop's Amazon",
-        config: {},
-        credentials: Buffer.from("x"),
-        credentialsKeyId: "k",
-      },
+    await createShop(TEST_SHOP, { name: "Test shop", timezone: "America/Toronto", currency: "CAD" });
+    const other = await createShop("other-shop.myshopify.com", { timezone: "UTC", currency: "USD" });
+    await insertConnection({
+      shopId: other.id,
+      channel: "amazon",
+      accountId: "A1",
+      displayName: "Other shop's Amazon",
     });
 
     const layout = await call(appLoader, await embeddedRequest("/app"));
@@ -64,7 +56,7 @@ describe("embedded admin requests", () => {
 
   it("GIVEN a session token signed with the wrong secret THEN the request is not served", async () => {
     await storeOfflineSession(TEST_SHOP);
-    await prisma.shop.create({ data: { domain: TEST_SHOP, timezone: "UTC", currency: "USD" } });
+    await createShop(TEST_SHOP, { timezone: "UTC", currency: "USD" });
     const forged = await setUpValidRequest(
       { type: RequestType.Admin, store: TEST_SHOP_NAME, apiKey: API_KEY, apiSecretKey: "someone-elses-secret" },
       new Request("https://my-test-app.myshopify.io/app"),
@@ -80,7 +72,7 @@ describe("embedded admin requests", () => {
 
   it("GIVEN a fetch with a forged bearer token THEN it gets 401 and no data", async () => {
     await storeOfflineSession(TEST_SHOP);
-    await prisma.shop.create({ data: { domain: TEST_SHOP, timezone: "UTC", currency: "USD" } });
+    await createShop(TEST_SHOP, { timezone: "UTC", currency: "USD" });
     const forged = await setUpValidRequest(
       { type: RequestType.Bearer, store: TEST_SHOP_NAME, apiKey: API_KEY, apiSecretKey: "someone-elses-secret" },
       new Request("https://my-test-app.myshopify.io/app"),
@@ -101,9 +93,7 @@ describe("embedded admin requests", () => {
 
   it("GIVEN an uninstalled shop THEN its pages are refused even with a valid token", async () => {
     await storeOfflineSession(TEST_SHOP);
-    await prisma.shop.create({
-      data: { domain: TEST_SHOP, timezone: "UTC", currency: "USD", status: "uninstalled" },
-    });
+    await createShop(TEST_SHOP, { timezone: "UTC", currency: "USD", status: "uninstalled" });
     const result = await call(overviewLoader, await embeddedRequest("/app"));
     expect(result.response?.status).toBe(403);
   });
@@ -150,18 +140,7 @@ describe("installation", () => {
     };
     const shop = await recordInstallation(session, admin);
     const channel = (name: "amazon" | "bestbuy", status: "active" | "paused") =>
-      prisma.channelConnection.create({
-        data: {
-          shopId: shop.id,
-          channel: name,
-          accountId: `${name}-1`,
-          displayName: name,
-          config: {},
-          credentials: Buffer.from("x"),
-          credentialsKeyId: "k",
-          status,
-        },
-      });
+      insertConnection({ shopId: shop.id, channel: name, accountId: `${name}-1`, displayName: name, status });
     const amazon = await channel("amazon", "active");
     const bestbuy = await channel("bestbuy", "paused");
     const sync = getQueue("sync");

@@ -8,7 +8,7 @@ import { processAlertsJob } from "#app/jobs/engine-jobs.server.ts";
 import type { JobPayloads } from "#app/queue/queues.server.ts";
 import { dismissAlert, runAlerts } from "#app/services/alerts.server.ts";
 
-import { createShop } from "../support/factories.ts";
+import { createShop, insertConnection } from "../support/factories.ts";
 
 afterEach(async () => {
   await closeIngestPool();
@@ -37,17 +37,14 @@ async function seedSales(shopId: string, from: string, to: string) {
 
 async function seed(domain = "alerts.myshopify.com") {
   const shop = await createShop(domain, { timezone: "UTC", currency: "USD" });
-  const connection = await prisma.channelConnection.create({
-    data: {
-      shopId: shop.id,
-      channel: "amazon",
-      accountId: `SELLER-${domain}`,
-      displayName: "Amazon NA",
-      config: {},
-      credentials: Buffer.from("ciphertext"),
-      credentialsKeyId: "test",
-      credentialsExpireAt: new Date(NOW.getTime() + 10 * DAY_MS),
-    },
+  const connection = await insertConnection({
+    shopId: shop.id,
+    channel: "amazon",
+    accountId: `SELLER-${domain}`,
+    displayName: "Amazon NA",
+    credentials: Buffer.from("ciphertext"),
+    credentialsKeyId: "test",
+    credentialsExpireAt: new Date(NOW.getTime() + 10 * DAY_MS),
   });
   // 70 days of orders with a weekly pattern, a spike 3 days ago and another long ago.
   await seedSales(shop.id, addDays(TODAY, -70), addDays(TODAY, -1));

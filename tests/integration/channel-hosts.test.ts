@@ -5,6 +5,7 @@ import prisma from "#app/db.server.ts";
 import { connectChannel } from "#app/services/connections.server.ts";
 import { adapterFor } from "#app/services/channels.server.ts";
 import { networkPolicy } from "#app/services/network-policy.server.ts";
+import { createShop } from "../support/factories.ts";
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -18,9 +19,7 @@ describe("the hosts connectors may reach", () => {
     const simulator = new BestBuySimulator({ seed: 3 });
     await simulator.start();
     try {
-      const shop = await prisma.shop.create({
-        data: { domain: "hosts.myshopify.com", timezone: "UTC", currency: "CAD" },
-      });
+      const shop = await createShop("hosts.myshopify.com", { timezone: "UTC", currency: "CAD" });
       const settings = { ...simulator.config(), ...simulator.credentials() };
 
       process.env.NODE_ENV = "production";
@@ -42,9 +41,7 @@ describe("the hosts connectors may reach", () => {
   });
 
   it("refuses a base URL outside the channel's documented hosts", async () => {
-    const shop = await prisma.shop.create({
-      data: { domain: "hosts2.myshopify.com", timezone: "UTC", currency: "CAD" },
-    });
+    const shop = await createShop("hosts2.myshopify.com", { timezone: "UTC", currency: "CAD" });
     await expect(
       connectChannel(shop, adapterFor("bestbuy"), { baseUrl: "https://collector.example.com", apiKey: "k".repeat(36) }),
     ).rejects.toThrow(/not one of the channel's documented hosts/);

@@ -17,6 +17,7 @@ import { connectChannel } from "#app/services/connections.server.ts";
 import { adapterFor } from "#app/services/channels.server.ts";
 import { salesReport } from "#app/services/report.server.ts";
 import { syncConnection } from "#app/services/sync.server.ts";
+import { createShop, insertConnection } from "../support/factories.ts";
 
 const SHOP = "northwind.myshopify.com";
 const open: Array<{ close(): Promise<void> }> = [];
@@ -201,20 +202,15 @@ describe("three channels through the CLI and the sync service", () => {
 
 describe("SKUs that match no catalog product", () => {
   it("are listed for the merchant and can be mapped to a catalog product, which adds their COGS", async () => {
-    const shop = await prisma.shop.create({ data: { domain: "skus.myshopify.com", timezone: "UTC", currency: "USD" } });
+    const shop = await createShop("skus.myshopify.com", { timezone: "UTC", currency: "USD" });
     await prisma.product.create({
       data: { shopId: shop.id, sku: "MUG-BLUE", title: "Blue mug", unitCost: "3.00", costCurrency: "USD" },
     });
-    const connection = await prisma.channelConnection.create({
-      data: {
-        shopId: shop.id,
-        channel: "amazon",
-        accountId: "A",
-        displayName: "Amazon",
-        config: {},
-        credentials: Buffer.from("x"),
-        credentialsKeyId: "k",
-      },
+    const connection = await insertConnection({
+      shopId: shop.id,
+      channel: "amazon",
+      accountId: "A",
+      displayName: "Amazon",
     });
     await prisma.order.create({
       data: {

@@ -9,6 +9,7 @@ import { PostgresRecordSink } from "#app/ingest/sink.server.ts";
 
 import { acmeConnector } from "../../connectors/sdk/example/acme-connector.ts";
 import { AcmeSimulator } from "../../connectors/sdk/example/acme-simulator.ts";
+import { createShop, insertConnection } from "../support/factories.ts";
 
 afterEach(async () => {
   await closeIngestPool();
@@ -33,19 +34,12 @@ function runDyingSync(shopId: string, connectionId: string, killAfter: number) {
 
 describe("a sync process killed mid-run", () => {
   it("resumes on the next run with nothing lost or doubled", async () => {
-    const shop = await prisma.shop.create({
-      data: { domain: "crash.myshopify.com", timezone: "UTC", currency: "USD" },
-    });
-    const connection = await prisma.channelConnection.create({
-      data: {
-        shopId: shop.id,
-        channel: "amazon",
-        accountId: "S-1001",
-        displayName: "Acme",
-        config: {},
-        credentials: Buffer.from("x"),
-        credentialsKeyId: "k",
-      },
+    const shop = await createShop("crash.myshopify.com", { timezone: "UTC", currency: "USD" });
+    const connection = await insertConnection({
+      shopId: shop.id,
+      channel: "amazon",
+      accountId: "S-1001",
+      displayName: "Acme",
     });
 
     const killed = await runDyingSync(shop.id, connection.id, 3);

@@ -6,7 +6,7 @@ import prisma from "#app/db.server.ts";
 import { reencryptCredentials } from "#app/services/credentials.server.ts";
 import { decryptJson, encryptJson, openCredentials, parseKey } from "#app/services/crypto.server.ts";
 
-import { createShop } from "../support/factories.ts";
+import { createShop, insertConnection } from "../support/factories.ts";
 
 const oldKey = parseKey(randomBytes(32).toString("base64"));
 const newKey = parseKey(randomBytes(32).toString("base64"));
@@ -18,16 +18,13 @@ describe("re-encrypting credentials (key rotation)", () => {
     const legacy = encryptJson({ apiKey: "legacy-secret" }, oldKey);
     const unreadable = encryptJson({ apiKey: "lost" }, missingKey);
     const row = (accountId: string, sealed: { ciphertext: Buffer; keyId: string }) =>
-      prisma.channelConnection.create({
-        data: {
-          shopId: shop.id,
-          channel: "bestbuy",
-          accountId,
-          displayName: accountId,
-          config: {},
-          credentials: new Uint8Array(sealed.ciphertext),
-          credentialsKeyId: sealed.keyId,
-        },
+      insertConnection({
+        shopId: shop.id,
+        channel: "bestbuy",
+        accountId,
+        displayName: accountId,
+        credentials: new Uint8Array(sealed.ciphertext),
+        credentialsKeyId: sealed.keyId,
       });
     const a = await row("a", legacy);
     const b = await row("b", unreadable);

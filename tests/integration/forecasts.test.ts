@@ -14,6 +14,7 @@ import {
   insightsSchedulerId,
   scheduleShopEngine,
 } from "#app/services/schedules.server.ts";
+import { createShop } from "../support/factories.ts";
 
 beforeEach(() => {
   delete process.env.REDIS_URL;
@@ -31,7 +32,7 @@ const NOW = new Date("2026-03-02T15:00:00Z"); // Monday 2026-03-02 in Toronto (1
 const TODAY = "2026-03-02";
 
 async function seedShop(domain = "forecast.myshopify.com", weeks = 20) {
-  const shop = await prisma.shop.create({ data: { domain, timezone: "America/Toronto", currency: "USD" } });
+  const shop = await createShop(domain, { timezone: "America/Toronto", currency: "USD" });
   const rows = [];
   for (let index = 1; index <= weeks * 7; index += 1) {
     const day = addDays(TODAY, -index);
@@ -109,9 +110,7 @@ describe("forecasts", () => {
 
   it("updates the same rows when run again, and leaves other shops alone", async () => {
     const shop = await seedShop();
-    const other = await prisma.shop.create({
-      data: { domain: "other.myshopify.com", timezone: "UTC", currency: "USD" },
-    });
+    const other = await createShop("other.myshopify.com", { timezone: "UTC", currency: "USD" });
     await forecastShop(shop.id, { now: NOW });
     const first = await prisma.forecast.findMany({ where: { shopId: shop.id }, orderBy: { sku: "asc" } });
     await forecastShop(shop.id, { now: new Date("2026-03-03T15:00:00Z") });
@@ -129,9 +128,7 @@ describe("forecasts", () => {
 describe("forecast accuracy for a product page", () => {
   it("says how far off the forecast typically is, from the stored backtest figures, for the shop's own SKU only", async () => {
     const shop = await seedShop();
-    const other = await prisma.shop.create({
-      data: { domain: "other.myshopify.com", timezone: "UTC", currency: "USD" },
-    });
+    const other = await createShop("other.myshopify.com", { timezone: "UTC", currency: "USD" });
     await forecastShop(shop.id, { now: NOW });
     const [mug] = await getForecastAccuracy(shop.id, "MUG");
     const stored = (
@@ -149,7 +146,7 @@ describe("forecast accuracy for a product page", () => {
   });
 
   it("says there is not enough history for a product that started selling three weeks ago", async () => {
-    const shop = await prisma.shop.create({ data: { domain: "new.myshopify.com", timezone: "UTC", currency: "USD" } });
+    const shop = await createShop("new.myshopify.com", { timezone: "UTC", currency: "USD" });
     await prisma.dailyRollup.createMany({
       data: Array.from({ length: 21 }, (_, index) => ({
         shopId: shop.id,
@@ -201,12 +198,8 @@ describe("engine jobs", () => {
       pattern: "7 * * * *",
       data: { shopId: "" },
     });
-    const installed = await prisma.shop.create({
-      data: { domain: "on.myshopify.com", timezone: "Asia/Tokyo", currency: "JPY" },
-    });
-    const gone = await prisma.shop.create({
-      data: { domain: "off.myshopify.com", timezone: "UTC", currency: "USD", status: "uninstalled" },
-    });
+    const installed = await createShop("on.myshopify.com", { timezone: "Asia/Tokyo", currency: "JPY" });
+    const gone = await createShop("off.myshopify.com", { timezone: "UTC", currency: "USD", status: "uninstalled" });
     const job = { name: ENGINE_SCHEDULES_JOB, data: { shopId: "" } } as Job<JobPayloads["forecast"]>;
     expect(await processForecastJob(job)).toEqual({ shops: 1 });
     expect(await processForecastJob(job)).toEqual({ shops: 1 });
@@ -216,12 +209,8 @@ describe("engine jobs", () => {
   });
 
   it("schedules forecast and insights once per shop, in its time zone, and uninstall stops them", async () => {
-    const shop = await prisma.shop.create({
-      data: { domain: "sched.myshopify.com", timezone: "Europe/Berlin", currency: "EUR" },
-    });
-    const other = await prisma.shop.create({
-      data: { domain: "sched2.myshopify.com", timezone: "America/Toronto", currency: "CAD" },
-    });
+    const shop = await createShop("sched.myshopify.com", { timezone: "Europe/Berlin", currency: "EUR" });
+    const other = await createShop("sched2.myshopify.com", { timezone: "America/Toronto", currency: "CAD" });
     await scheduleShopEngine(shop);
     await scheduleShopEngine(shop);
     await scheduleShopEngine(other);

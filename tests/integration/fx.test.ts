@@ -15,6 +15,7 @@ import {
   setManualRate,
 } from "#app/services/fx.server.ts";
 import { salesReport } from "#app/services/report.server.ts";
+import { createShop } from "../support/factories.ts";
 
 afterEach(async () => {
   await closeIngestPool();
@@ -60,7 +61,7 @@ const EXPECTED = [
 ];
 
 async function shopWithCurrencies(domain: string, currencies: string[]) {
-  const shop = await prisma.shop.create({ data: { domain, timezone: "America/Toronto", currency: "USD" } });
+  const shop = await createShop(domain, { timezone: "America/Toronto", currency: "USD" });
   await prisma.dailyRollup.createMany({
     data: currencies.map((currency) => ({
       shopId: shop.id,
@@ -172,9 +173,7 @@ describe("importing ECB reference rates", () => {
   });
 
   it("refuses a file without the shop's currency", async () => {
-    const shop = await prisma.shop.create({
-      data: { domain: "aud.myshopify.com", timezone: "Australia/Sydney", currency: "AUD" },
-    });
+    const shop = await createShop("aud.myshopify.com", { timezone: "Australia/Sydney", currency: "AUD" });
     await expect(importReferenceRates(shop, CSV, "rates.csv")).rejects.toThrow(
       "rates.csv has no AUD rates, the shop's currency",
     );

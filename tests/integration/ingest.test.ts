@@ -13,6 +13,7 @@ import { PostgresRecordSink } from "#app/ingest/sink.server.ts";
 
 import { acmeConnector } from "../../connectors/sdk/example/acme-connector.ts";
 import { AcmeSimulator } from "../../connectors/sdk/example/acme-simulator.ts";
+import { createShop, insertConnection } from "../support/factories.ts";
 
 const simulators: AcmeSimulator[] = [];
 
@@ -25,19 +26,12 @@ async function setUp() {
   const simulator = new AcmeSimulator({ seed: 7 });
   simulators.push(simulator);
   await simulator.start();
-  const shop = await prisma.shop.create({
-    data: { domain: "ingest.myshopify.com", timezone: "America/Toronto", currency: "USD" },
-  });
-  const connection = await prisma.channelConnection.create({
-    data: {
-      shopId: shop.id,
-      channel: "amazon",
-      accountId: "S-1001",
-      displayName: "Acme as Amazon",
-      config: {},
-      credentials: Buffer.from("x"),
-      credentialsKeyId: "k",
-    },
+  const shop = await createShop("ingest.myshopify.com", { timezone: "America/Toronto", currency: "USD" });
+  const connection = await insertConnection({
+    shopId: shop.id,
+    channel: "amazon",
+    accountId: "S-1001",
+    displayName: "Acme as Amazon",
   });
   const scope = { shopId: shop.id, connectionId: connection.id, channel: "amazon" as const, timezone: shop.timezone };
   const sync = (stream: StreamName, sink = new PostgresRecordSink(scope)) =>

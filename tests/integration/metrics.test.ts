@@ -6,7 +6,7 @@ import { closeIngestPool } from "#app/db/pool.server.ts";
 import { salesReport } from "#app/services/report.server.ts";
 import { refreshRollups } from "#app/services/rollups.server.ts";
 
-import { createConnection, pageCommitter } from "../support/factories.ts";
+import { createConnection, createShop, pageCommitter } from "../support/factories.ts";
 
 afterEach(async () => {
   await closeIngestPool();
@@ -172,7 +172,7 @@ function fee(
 }
 
 async function seed() {
-  const shop = await prisma.shop.create({ data: { domain: "metrics.myshopify.com", timezone: TZ, currency: "USD" } });
+  const shop = await createShop("metrics.myshopify.com", { timezone: TZ, currency: "USD" });
   await prisma.product.createMany({
     data: [
       { shopId: shop.id, sku: "MUG", title: "Mug", unitCost: "4.25", costCurrency: "USD" },
@@ -322,9 +322,7 @@ describe("sales metrics, computed by hand", () => {
 
   it("shows another shop nothing", async () => {
     await seed();
-    const other = await prisma.shop.create({
-      data: { domain: "other.myshopify.com", timezone: "UTC", currency: "USD" },
-    });
+    const other = await createShop("other.myshopify.com", { timezone: "UTC", currency: "USD" });
     const report = await salesReport(other, "2026-01-01", "2026-12-31");
     expect(report.channels).toEqual([]);
     expect(report.total.orders).toBe(0);

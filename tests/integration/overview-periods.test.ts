@@ -6,7 +6,7 @@ import { closeIngestPool } from "#app/db/pool.server.ts";
 import { numbersDifferCounts, periodTiles, tilePeriods } from "#app/services/overview-periods.server.ts";
 import { refreshRollups } from "#app/services/rollups.server.ts";
 
-import { createConnection, pageCommitter } from "../support/factories.ts";
+import { createConnection, createShop, pageCommitter } from "../support/factories.ts";
 
 afterEach(async () => {
   await closeIngestPool();
@@ -58,7 +58,7 @@ function order(
 }
 
 async function seed() {
-  const shop = await prisma.shop.create({ data: { domain: "tiles.myshopify.com", timezone: TZ, currency: "USD" } });
+  const shop = await createShop("tiles.myshopify.com", { timezone: TZ, currency: "USD" });
   await prisma.product.create({
     data: { shopId: shop.id, sku: "MUG", title: "Mug", unitCost: "4.00", costCurrency: "USD" },
   });

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import prisma from "#app/db.server.ts";
 import { closeIngestPool } from "#app/db/pool.server.ts";
 import { inventoryHealth, productPerformance } from "#app/services/performance.server.ts";
+import { createShop, insertConnection } from "../support/factories.ts";
 
 afterEach(async () => {
   await closeIngestPool();
@@ -20,26 +21,18 @@ function constantForecast(mean: number, sd: number, days = 90) {
 }
 
 async function shopWithConnection() {
-  const shop = await prisma.shop.create({
-    data: {
-      domain: "perf.myshopify.com",
-      timezone: "UTC",
-      currency: "USD",
-      leadTimeDays: 10,
-      lowStockDays: 14,
-      serviceLevel: "0.95",
-    },
+  const shop = await createShop("perf.myshopify.com", {
+    timezone: "UTC",
+    currency: "USD",
+    leadTimeDays: 10,
+    lowStockDays: 14,
+    serviceLevel: "0.95",
   });
-  const connection = await prisma.channelConnection.create({
-    data: {
-      shopId: shop.id,
-      channel: "amazon",
-      accountId: "A",
-      displayName: "Amazon",
-      config: {},
-      credentials: Buffer.from("x"),
-      credentialsKeyId: "k",
-    },
+  const connection = await insertConnection({
+    shopId: shop.id,
+    channel: "amazon",
+    accountId: "A",
+    displayName: "Amazon",
   });
   return { shop, connection };
 }

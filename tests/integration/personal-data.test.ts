@@ -14,7 +14,7 @@ import { action as complianceAction } from "#app/routes/webhooks.compliance.tsx"
 import { action as webhookAction } from "#app/routes/webhooks.shopify.tsx";
 import { adapterFor } from "#app/services/channels.server.ts";
 
-import { createConnection, createShopWithData } from "../support/factories.ts";
+import { createConnection, createShopWithData, insertConnection } from "../support/factories.ts";
 import { callAction, webhookRequest } from "../support/shopify.ts";
 
 afterEach(async () => {
@@ -40,17 +40,7 @@ function delivery(topic: string, payload: unknown, webhookId: string) {
 
 async function shopifyShop() {
   const { shop } = await createShopWithData(TEST_SHOP);
-  await prisma.channelConnection.create({
-    data: {
-      shopId: shop.id,
-      channel: "shopify",
-      accountId: TEST_SHOP,
-      displayName: "Shopify",
-      config: {},
-      credentials: Buffer.from("x"),
-      credentialsKeyId: "k",
-    },
-  });
+  await insertConnection({ shopId: shop.id, channel: "shopify", accountId: TEST_SHOP, displayName: "Shopify" });
   return shop;
 }
 

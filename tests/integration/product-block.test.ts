@@ -22,6 +22,7 @@ import { productBlock } from "#app/services/product-block.server.ts";
 import { blockView } from "../../extensions/product-block/src/view.ts";
 import { buildExtensionBundle, EXTENSION_LIMIT_BYTES } from "../support/extension-bundle.ts";
 import { storeOfflineSession } from "../support/shopify.ts";
+import { createShop, insertConnection } from "../support/factories.ts";
 
 afterEach(async () => {
   await closeIngestPool();
@@ -53,17 +54,7 @@ function extensionFetch(productId: string, store = TEST_SHOP_NAME, secret = API_
 }
 
 async function connection(shopId: string, channel: "amazon" | "shopify" | "bestbuy") {
-  return prisma.channelConnection.create({
-    data: {
-      shopId,
-      channel,
-      accountId: `${channel}-${shopId}`,
-      displayName: channel,
-      config: {},
-      credentials: Buffer.from("x"),
-      credentialsKeyId: "k",
-    },
-  });
+  return insertConnection({ shopId, channel, accountId: `${channel}-${shopId}`, displayName: channel });
 }
 
 /**
@@ -75,10 +66,8 @@ async function connection(shopId: string, channel: "amazon" | "shopify" | "bestb
  */
 async function seed() {
   const today = localDay(new Date(), "UTC");
-  const a = await prisma.shop.create({
-    data: { domain: TEST_SHOP, timezone: "UTC", currency: "USD", leadTimeDays: 10 },
-  });
-  const b = await prisma.shop.create({ data: { domain: OTHER_SHOP, timezone: "UTC", currency: "USD" } });
+  const a = await createShop(TEST_SHOP, { timezone: "UTC", currency: "USD", leadTimeDays: 10 });
+  const b = await createShop(OTHER_SHOP, { timezone: "UTC", currency: "USD" });
   await storeOfflineSession(TEST_SHOP);
   await storeOfflineSession(OTHER_SHOP);
   const product = (shopId: string, sku: string, gid: number, title: string) =>

@@ -9,6 +9,7 @@ import { connectChannel } from "#app/services/connections.server.ts";
 import { sealCredentials } from "#app/services/crypto.server.ts";
 
 import { acmeAsAmazon as acme, AcmeSimulator } from "../support/acme.ts";
+import { createShop } from "../support/factories.ts";
 
 const simulators: AcmeSimulator[] = [];
 afterEach(async () => {
@@ -24,9 +25,7 @@ describe("credentials the channel refuses", () => {
     const simulator = new AcmeSimulator({ seed: 3 });
     simulators.push(simulator);
     await simulator.start();
-    const shop = await prisma.shop.create({
-      data: { domain: "revoked.myshopify.com", timezone: "UTC", currency: "USD" },
-    });
+    const shop = await createShop("revoked.myshopify.com", { timezone: "UTC", currency: "USD" });
     const connection = await connectChannel(
       shop,
       acme,

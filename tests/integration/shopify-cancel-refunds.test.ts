@@ -13,7 +13,7 @@ import { applyShopifyWebhook } from "#app/jobs/shopify-webhooks.server.ts";
 import { salesReport } from "#app/services/report.server.ts";
 import { refreshRollups } from "#app/services/rollups.server.ts";
 
-import { createConnection, pageCommitter } from "../support/factories.ts";
+import { createConnection, createShop, pageCommitter } from "../support/factories.ts";
 
 afterEach(async () => {
   await closeIngestPool();
@@ -276,9 +276,7 @@ function restOrder(spec: Spec, asOf: string): RestOrder {
 }
 
 async function seedShop() {
-  const shop = await prisma.shop.create({
-    data: { domain: "cancel-refunds.myshopify.com", timezone: TZ, currency: "USD" },
-  });
+  const shop = await createShop("cancel-refunds.myshopify.com", { timezone: TZ, currency: "USD" });
   await prisma.product.createMany({
     data: [
       { shopId: shop.id, sku: "TEE", title: "Tee", unitCost: "8.00", costCurrency: "USD" },

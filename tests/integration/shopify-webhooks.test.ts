@@ -13,6 +13,7 @@ import { action } from "#app/routes/webhooks.shopify.tsx";
 import { salesReport } from "#app/services/report.server.ts";
 
 import { callAction } from "../support/shopify.ts";
+import { createShop, insertConnection } from "../support/factories.ts";
 
 afterEach(async () => {
   await closeQueues();
@@ -27,18 +28,8 @@ function delivery(topic: string, payload: unknown, webhookId: string) {
 }
 
 async function seedShop() {
-  const shop = await prisma.shop.create({ data: { domain: TEST_SHOP, timezone: "America/Toronto", currency: "USD" } });
-  await prisma.channelConnection.create({
-    data: {
-      shopId: shop.id,
-      channel: "shopify",
-      accountId: TEST_SHOP,
-      displayName: "Shopify",
-      config: {},
-      credentials: Buffer.from("x"),
-      credentialsKeyId: "k",
-    },
-  });
+  const shop = await createShop(TEST_SHOP, { timezone: "America/Toronto", currency: "USD" });
+  await insertConnection({ shopId: shop.id, channel: "shopify", accountId: TEST_SHOP, displayName: "Shopify" });
   return shop;
 }
 

@@ -10,6 +10,7 @@ import { scheduleConnection, syncSchedulerId } from "#app/services/schedules.ser
 
 import { acmeAsAmazon as acme, acmeConnector, AcmeSimulator } from "../support/acme.ts";
 import { QUEUE_BACKENDS, useQueueBackends } from "../support/queue-backends.ts";
+import { createShop } from "../support/factories.ts";
 
 const simulators: AcmeSimulator[] = [];
 afterEach(async () => {
@@ -21,7 +22,7 @@ async function setUp(domain: string) {
   const simulator = new AcmeSimulator({ seed: 3 });
   simulators.push(simulator);
   await simulator.start();
-  const shop = await prisma.shop.create({ data: { domain, timezone: "UTC", currency: "USD" } });
+  const shop = await createShop(domain, { timezone: "UTC", currency: "USD" });
   const connection = await connectChannel(
     shop,
     acme,

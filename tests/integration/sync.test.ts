@@ -7,6 +7,7 @@ import { salesReport } from "#app/services/report.server.ts";
 import { syncConnection } from "#app/services/sync.server.ts";
 
 import { acmeAsAmazon, AcmeSimulator } from "../support/acme.ts";
+import { createShop } from "../support/factories.ts";
 
 const simulators: AcmeSimulator[] = [];
 afterEach(async () => {
@@ -18,7 +19,7 @@ async function setUp() {
   const simulator = new AcmeSimulator({ seed: 11 });
   simulators.push(simulator);
   await simulator.start();
-  const shop = await prisma.shop.create({ data: { domain: "sync.myshopify.com", timezone: "UTC", currency: "USD" } });
+  const shop = await createShop("sync.myshopify.com", { timezone: "UTC", currency: "USD" });
   const settings = { ...simulator.config(), ...simulator.credentials() };
   const options = { clock: simulator.clock, httpOverrides: { timeoutMs: 500 } };
   return { simulator, shop, settings, options };

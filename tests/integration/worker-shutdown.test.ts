@@ -8,6 +8,7 @@ import { abortRunningSyncs, processSyncJob } from "#app/jobs/sync-jobs.server.ts
 import { connectChannel } from "#app/services/connections.server.ts";
 
 import { acmeAsAmazon as acme, AcmeSimulator } from "../support/acme.ts";
+import { createShop } from "../support/factories.ts";
 
 const simulators: AcmeSimulator[] = [];
 afterEach(async () => {
@@ -22,7 +23,7 @@ async function setUp(domain: string) {
   const simulator = new AcmeSimulator({ seed: 3 });
   simulators.push(simulator);
   await simulator.start();
-  const shop = await prisma.shop.create({ data: { domain, timezone: "UTC", currency: "USD" } });
+  const shop = await createShop(domain, { timezone: "UTC", currency: "USD" });
   const connection = await connectChannel(
     shop,
     acme,

@@ -7,13 +7,14 @@ import prisma from "#app/db.server.ts";
 import type { QueueBackendKind } from "#app/queue/queues.server.ts";
 
 import { useQueueBackends } from "../support/queue-backends.ts";
+import { createShop } from "../support/factories.ts";
 
 const withBackend = useQueueBackends();
 
 describe.each<QueueBackendKind>(["postgres", "redis"])("worker on %s", (kind) => {
   it("schedules housekeeping once however often it starts, and runs its jobs", async () => {
     await withBackend(kind, async () => {
-      const shop = await prisma.shop.create({ data: { domain: "a.myshopify.com", timezone: "UTC", currency: "USD" } });
+      const shop = await createShop("a.myshopify.com", { timezone: "UTC", currency: "USD" });
       await prisma.webhookDelivery.createMany({
         data: [
           {

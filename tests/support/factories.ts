@@ -142,20 +142,29 @@ export async function createShop(
   return prisma.shop.create({ data: { domain, timezone: "America/Toronto", currency: "USD", ...data } });
 }
 
-/** A bare connection of a shop to a channel (no credentials worth the name), for sink tests. */
-export async function createConnection(shopId: string, channel: Channel): Promise<string> {
-  const connection = await prisma.channelConnection.create({
+/**
+ * A connection row of a shop to a channel with placeholder credentials (nothing decrypts them),
+ * for tests that only need the row; `data` overrides any field.
+ */
+export async function insertConnection(
+  data: Pick<Prisma.ChannelConnectionUncheckedCreateInput, "shopId" | "channel"> &
+    Partial<Prisma.ChannelConnectionUncheckedCreateInput>,
+) {
+  return prisma.channelConnection.create({
     data: {
-      shopId,
-      channel,
-      accountId: `${channel}-${next()}`,
-      displayName: channel,
+      accountId: `${data.channel}-${next()}`,
+      displayName: data.channel,
       config: {},
       credentials: Buffer.from("x"),
       credentialsKeyId: "k",
+      ...data,
     },
   });
-  return connection.id;
+}
+
+/** A bare connection of a shop to a channel, by id, for sink tests. */
+export async function createConnection(shopId: string, channel: Channel): Promise<string> {
+  return (await insertConnection({ shopId, channel })).id;
 }
 
 /**

@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import {
   ConnectorHttpError,
@@ -10,30 +8,14 @@ import {
   type HttpClientOptions,
   type NetworkPolicy,
 } from "@crosschannel/connector-sdk";
-import { afterEach, describe, expect, it } from "vitest";
+import { recordingServers } from "@crosschannel/connector-sdk/testing";
+import { describe, expect, it } from "vitest";
 import { SpApi } from "../src/sp-api.ts";
 
 // Report documents are fetched from pre-signed URLs that getReportDocument returns: the same host
 // allow-list as the SP-API calls applies to them and to every redirect hop (issue 15, review).
 
-let servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  servers = [];
-});
-
-async function serve(answer: (path: string) => { status: number; headers?: Record<string, string>; body?: Buffer }) {
-  const seen: Array<{ path: string; headers: IncomingHttpHeaders }> = [];
-  const server = createServer((request, response) => {
-    seen.push({ path: request.url ?? "", headers: request.headers });
-    const { status, headers, body } = answer(request.url ?? "");
-    response.writeHead(status, headers);
-    response.end(body ?? "");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  servers.push(server);
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
-}
+const serve = recordingServers();
 
 function spApi(network: NetworkPolicy, extra: Partial<HttpClientOptions> = {}): SpApi {
   const ctx: ConnectorContext = {

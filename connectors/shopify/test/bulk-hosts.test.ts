@@ -1,30 +1,12 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { ConnectorHttpError, HttpClient, systemClock, type NetworkPolicy } from "@crosschannel/connector-sdk";
-import { afterEach, describe, expect, it } from "vitest";
+import { recordingServers } from "@crosschannel/connector-sdk/testing";
+import { describe, expect, it } from "vitest";
 import { RangeFetcher, SHOPIFY_BULK_RESULT_HOSTS } from "../src/bulk.ts";
 
 // Bulk results are signed storage URLs: the same host allow-list as the Admin API's requests
 // applies to them and to every redirect hop, and the access token never goes there (issue 15, review).
 
-let servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  servers = [];
-});
-
-async function serve(answer: (path: string) => { status: number; headers?: Record<string, string>; body?: string }) {
-  const seen: Array<{ path: string; headers: IncomingHttpHeaders }> = [];
-  const server = createServer((request, response) => {
-    seen.push({ path: request.url ?? "", headers: request.headers });
-    const { status, headers, body } = answer(request.url ?? "");
-    response.writeHead(status, headers);
-    response.end(body ?? "");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  servers.push(server);
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
-}
+const serve = recordingServers();
 
 function fetcher(network: NetworkPolicy, maxResponseBytes?: number) {
   const accounting = new HttpClient({

@@ -2,6 +2,8 @@
  * What every connector's tests need around its simulator: start one per test (closed after
  * it), run a stream or a check against it, and compare records in primary-key order.
  */
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach } from "vitest";
 import type { Connector } from "../connector.ts";
 import type { StreamName } from "../models.ts";
@@ -86,4 +88,37 @@ export function sortedByKey<R>(records: readonly R[], primaryKey: readonly strin
 export function manualClock(at: number): Clock & { at: number } {
   const clock = { at, now: () => clock.at, sleep: async () => {} };
   return clock;
+}
+
+/** What a recording server answers for one request path. */
+export interface RecordedAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+/**
+ * Loopback HTTP servers for a test file that answer from a function and record every request
+ * (path and headers: did a credential leak?), each closed after the test that started it:
+ * `const serve = recordingServers(); const storage = await serve(() => ({ status: 200, body }));`
+ */
+export function recordingServers(): (
+  answer: (path: string) => RecordedAnswer,
+) => Promise<{ url: string; seen: Array<{ path: string; headers: IncomingHttpHeaders }> }> {
+  const open: Server[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+  });
+  return async (answer) => {
+    const seen: Array<{ path: string; headers: IncomingHttpHeaders }> = [];
+    const server = createServer((request, response) => {
+      seen.push({ path: request.url ?? "", headers: request.headers });
+      const { status, headers, body } = answer(request.url ?? "");
+      response.writeHead(status, headers);
+      response.end(body ?? "");
+    });
+    open.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  };
 }

@@ -354,6 +354,8 @@ export { MemorySink } from "../sync/sink.ts";
 export {
   checkAgainst,
   manualClock,
+  recordingServers,
+  type RecordedAnswer,
   sortedByKey,
   startedSimulators,
   streamKey,
