@@ -1,7 +1,9 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link as RemixLink, useLoaderData } from "@remix-run/react";
+import { defer, type LoaderFunctionArgs } from "@remix-run/node";
+import { Await, Link as RemixLink, useLoaderData, useNavigate } from "@remix-run/react";
 import {
+  Badge,
   Banner,
+  Button,
   BlockStack,
   Box,
   Card,
@@ -9,37 +11,70 @@ import {
   EmptyState,
   InlineStack,
   Layout,
-  Page,
   ProgressBar,
+  Select,
+  SkeletonBodyText,
   Text,
+  TextField,
   Tooltip,
 } from "@shopify/polaris";
+import { Suspense, useEffect, useState } from "react";
+
+import { DonutChart, LineChart, StackedAreaChart } from "#app/components/charts/index.tsx";
 
 import { formatCount, formatMoney, formatPercent } from "#app/components/format.ts";
+import { TitledPage } from "#app/components/titled-page.tsx";
 import { useLiveData } from "#app/components/use-live-data.ts";
+import { localDay } from "#app/analytics/days.ts";
 import { requireShop } from "#app/services/auth.server.ts";
 import { importProgress } from "#app/services/import-progress.server.ts";
-import { channelSummary, overviewRange, shopOverview } from "#app/services/overview.server.ts";
+import { CHANNEL_IDS, channelName, isChannel } from "#app/services/channels.server.ts";
+import {
+  channelSummary,
+  overviewRange,
+  parseCompare,
+  rangePresets,
+  rangeProducts,
+  salesTrend,
+  shopOverview,
+} from "#app/services/overview.server.ts";
+import { channelFreshness, needsAttention } from "#app/services/overview-attention.server.ts";
 import { periodTiles } from "#app/services/overview-periods.server.ts";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
   const url = new URL(request.url);
   const { range, rangeError } = overviewRange(url.searchParams.get("from"), url.searchParams.get("to"), shop.timezone);
-  const [overview, summary, imports, periods] = await Promise.all([
+  const compare = parseCompare(url.searchParams.get("compare"));
+  const channelParam = url.searchParams.get("channel");
+  const channel = isChannel(channelParam) ? channelParam : null;
+  const [overview, summary, imports, periods, trend, products, freshness] = await Promise.all([
     shopOverview(shop),
     channelSummary(shop, range),
     importProgress(shop.id),
     periodTiles(shop),
+    salesTrend(shop, range, { channel, compare }),
+    rangeProducts(shop, range, { channel }),
+    channelFreshness(shop.id),
   ]);
-  return { ...overview, summary, imports, periods, rangeError };
+  const today = localDay(new Date(), shop.timezone);
+  return defer({
+    ...overview,
+    summary,
+    imports,
+    periods,
+    trend,
+    products,
+    freshness,
+    rangeError,
+    filters: { from: range.from, to: range.to, compare, channel },
+    presets: rangePresets(today),
+    channelNames: Object.fromEntries(CHANNEL_IDS.map((id) => [id, channelName(id)])) as Record<string, string>,
+    // The slowest part (stock health needs every forecast): streamed in after the first paint.
+    attention: needsAttention(shop),
+  });
 };
 
-const CHANNEL_NAMES: Record<string, string> = {
-  shopify: "Shopify",
-  amazon: "Amazon",
-  bestbuy: "Best Buy Marketplace",
-};
 const STREAM_NAMES: Record<string, string> = {
   orders: "orders",
   listings: "listings",
@@ -49,7 +84,14 @@ const STREAM_NAMES: Record<string, string> = {
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 
+/** The channel's name in a sentence, from the registry (sent by the loader). */
+function useChannelName(): (id: string) => string {
+  const { channelNames } = useLoaderData<typeof loader>();
+  return (id) => channelNames[id] ?? id;
+}
+
 function ImportBanner({ imports }: { imports: LoaderData["imports"] }) {
+  const name = useChannelName();
   if (!imports.importing) return null;
   const pending = imports.streams.filter((stream) => !stream.done);
   const failing = pending.filter((stream) => stream.lastStatus === "failed");
@@ -68,14 +110,14 @@ function ImportBanner({ imports }: { imports: LoaderData["imports"] }) {
           {pending
             .map(
               (stream) =>
-                `${CHANNEL_NAMES[stream.channel] ?? stream.channel} ${STREAM_NAMES[stream.stream] ?? stream.stream}` +
+                `${name(stream.channel)} ${STREAM_NAMES[stream.stream] ?? stream.stream}` +
                 (stream.progress === null ? "" : ` ${formatPercent(stream.progress)}`),
             )
             .join(" · ")}
         </Text>
         {failing.map((stream) => (
           <Text as="p" tone="critical" key={`${stream.connectionId}:${stream.stream}`}>
-            {CHANNEL_NAMES[stream.channel] ?? stream.channel} {stream.stream}: the last attempt failed
+            {name(stream.channel)} {stream.stream}: the last attempt failed
             {stream.lastError ? ` (${stream.lastError})` : ""}; it is retried automatically.
           </Text>
         ))}
@@ -166,9 +208,10 @@ function PeriodTiles({ periods, currency }: { periods: LoaderData["periods"]; cu
 }
 
 function ChannelTable({ summary }: { summary: LoaderData["summary"] }) {
+  const name = useChannelName();
   const money = (amount: string) => formatMoney(amount, summary.currency);
   const rows = summary.channels.map((row) => [
-    CHANNEL_NAMES[row.channel] ?? row.channel,
+    name(row.channel),
     formatCount(row.converted.orders),
     formatCount(row.converted.units),
     money(row.converted.netSales),
@@ -228,14 +271,14 @@ function ChannelTable({ summary }: { summary: LoaderData["summary"] }) {
                 key={`${row.channel}:${row.currency}`}
                 id={`native-${row.channel}-${row.currency}`}
               >
-                {CHANNEL_NAMES[row.channel] ?? row.channel} reports in {row.currency}:{" "}
-                {formatMoney(row.netSales, row.currency)} net sales, converted at each day&apos;s exchange rate.
+                {name(row.channel)} reports in {row.currency}: {formatMoney(row.netSales, row.currency)} net sales,
+                converted at each day&apos;s exchange rate.
               </Text>
             ))}
             {summary.total.unconverted.map((entry) => (
               <Text as="p" tone="caution" key={`missing:${entry.channel}:${entry.currency}`}>
-                {formatMoney(entry.netSales, entry.currency)} of {CHANNEL_NAMES[entry.channel] ?? entry.channel} net
-                sales on {entry.missingRateDays.length} {entry.missingRateDays.length === 1 ? "day" : "days"} have no{" "}
+                {formatMoney(entry.netSales, entry.currency)} of {name(entry.channel)} net sales on{" "}
+                {entry.missingRateDays.length} {entry.missingRateDays.length === 1 ? "day" : "days"} have no{" "}
                 {entry.currency}→{summary.currency} exchange rate and are not in the totals.
               </Text>
             ))}
@@ -246,11 +289,451 @@ function ChannelTable({ summary }: { summary: LoaderData["summary"] }) {
   );
 }
 
+// Definitions from docs/metrics.md ("Overview charts", "Profit bridge", "Top and bottom products",
+// "Needs attention", "Freshness"), one hover or tap away.
+const CHART_DEFINITIONS = {
+  trend:
+    "Net sales per shop-local day in the shop's currency, converted with each day's exchange rate; the dashed line is the comparison period, day by day.",
+  share:
+    "Each channel's net sales ÷ all channels' net sales over the selected days (channels with net sales above zero).",
+  bridge:
+    "From gross sales to contribution profit: gross sales − discounts − returns = net sales; net sales − fees − COGS = contribution profit. Per channel, in the shop's currency.",
+  top: "Products with the highest net sales over the selected days, across channels (or on the chosen channel).",
+  bottom:
+    "Products sold in the selected days with the lowest contribution profit (net sales − fees − COGS): where money is lost first.",
+  coverage:
+    "Net sales of the products that have a unit cost ÷ net sales of all products over the selected days. Products without a cost count no COGS, so profit is overstated.",
+  freshness: "Fresh: a sync finished in the last hour. Delayed: in the last 24 hours. Stale: longer ago, or never.",
+};
+
+function Defined({ children, definition }: { children: string; definition: string }) {
+  return (
+    <Tooltip content={definition}>
+      <span tabIndex={0} style={{ borderBottom: "1px dotted" }}>
+        {children}
+      </span>
+    </Tooltip>
+  );
+}
+
+function RangePicker() {
+  const { filters, presets, connections } = useLoaderData<typeof loader>();
+  const name = useChannelName();
+  const navigate = useNavigate();
+  const [from, setFrom] = useState(filters.from);
+  const [to, setTo] = useState(filters.to);
+  useEffect(() => {
+    setFrom(filters.from);
+    setTo(filters.to);
+  }, [filters.from, filters.to]);
+  const go = (next: { from?: string; to?: string; compare?: string; channel?: string | null }) => {
+    const params = new URLSearchParams();
+    params.set("from", next.from ?? filters.from);
+    params.set("to", next.to ?? filters.to);
+    const compare = next.compare ?? filters.compare;
+    if (compare !== "previous") params.set("compare", compare);
+    const channel = next.channel === undefined ? filters.channel : next.channel;
+    if (channel) params.set("channel", channel);
+    navigate(`?${params.toString()}`);
+  };
+  const preset = presets.find((entry) => entry.from === filters.from && entry.to === filters.to)?.id ?? "custom";
+  const channels = [...new Set(connections.map((connection) => connection.channel as string))];
+  return (
+    <Card>
+      <form
+        id="range-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          go({ from, to });
+        }}
+      >
+        <InlineStack gap="300" blockAlign="end" wrap>
+          <Box minWidth="10rem">
+            <Select
+              label="Date range"
+              id="range-preset"
+              options={[
+                ...presets.map((entry) => ({ label: entry.label, value: entry.id })),
+                { label: "Custom", value: "custom" },
+              ]}
+              value={preset}
+              onChange={(value) => {
+                const chosen = presets.find((entry) => entry.id === value);
+                if (chosen) go({ from: chosen.from, to: chosen.to });
+              }}
+            />
+          </Box>
+          <Box minWidth="9rem">
+            <TextField label="From" type="date" id="range-from" value={from} onChange={setFrom} autoComplete="off" />
+          </Box>
+          <Box minWidth="9rem">
+            <TextField label="To" type="date" id="range-to" value={to} onChange={setTo} autoComplete="off" />
+          </Box>
+          <Button submit>Apply</Button>
+          <Box minWidth="11rem">
+            <Select
+              label="Compare with"
+              id="range-compare"
+              options={[
+                { label: "Previous period", value: "previous" },
+                { label: "Same days last year", value: "year" },
+                { label: "No comparison", value: "none" },
+              ]}
+              value={filters.compare}
+              onChange={(value) => go({ compare: value })}
+            />
+          </Box>
+          <Box minWidth="10rem">
+            <Select
+              label="Channel"
+              id="range-channel"
+              options={[
+                { label: "All channels", value: "" },
+                ...channels.map((id) => ({ label: name(id), value: id })),
+              ]}
+              value={filters.channel ?? ""}
+              onChange={(value) => go({ channel: value || null })}
+            />
+          </Box>
+        </InlineStack>
+      </form>
+    </Card>
+  );
+}
+
+const shortDay = (day: string) =>
+  new Date(`${day}T12:00:00Z`).toLocaleDateString("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
+
+function SalesCharts() {
+  const { trend, summary, filters, shop } = useLoaderData<typeof loader>();
+  const name = useChannelName();
+  const money = (value: number) => formatMoney(value, shop.currency);
+  const toNumber = (value: string | null) => (value === null ? null : Number(value));
+  const total = trend.days.map((_, index) => {
+    let sum = 0;
+    for (const series of trend.channels) {
+      const value = series.netSales[index];
+      if (value === null || value === undefined) return null;
+      sum += Number(value);
+    }
+    return sum;
+  });
+  const lines = [
+    {
+      name: filters.channel ? name(filters.channel) : "All channels",
+      data: trend.days.map((day, i) => ({ key: day, value: total[i] ?? null })),
+    },
+    ...(trend.comparison
+      ? [
+          {
+            name: `${trend.comparison.from} to ${trend.comparison.to}`,
+            comparison: true,
+            data: trend.days.map((day, i) => ({ key: day, value: toNumber(trend.comparison?.netSales[i] ?? null) })),
+          },
+        ]
+      : []),
+  ];
+  const stacked = trend.channels.map((series) => ({
+    name: name(series.channel),
+    data: trend.days.map((day, i) => ({ key: day, value: toNumber(series.netSales[i] ?? null) })),
+  }));
+  const shares = summary.channels
+    .filter((row) => (!filters.channel || row.channel === filters.channel) && Number(row.converted.netSales) > 0)
+    .map((row) => ({ name: name(row.channel), data: [{ key: "Net sales", value: Number(row.converted.netSales) }] }));
+  return (
+    <div
+      style={{ display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(min(100%, 22rem), 1fr))", gap: "1rem" }}
+    >
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">
+            <Defined definition={CHART_DEFINITIONS.trend}>Net sales over time</Defined>
+          </Text>
+          <LineChart
+            series={lines}
+            height={260}
+            label={`Net sales per day from ${filters.from} to ${filters.to}${trend.comparison ? ", with the comparison period" : ""}`}
+            formatValue={money}
+            formatKey={shortDay}
+          />
+        </BlockStack>
+      </Card>
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">
+            <Defined definition={CHART_DEFINITIONS.trend}>Net sales by channel</Defined>
+          </Text>
+          <StackedAreaChart
+            series={stacked}
+            height={260}
+            label={`Net sales per day and channel from ${filters.from} to ${filters.to}`}
+            formatValue={money}
+            formatKey={shortDay}
+          />
+        </BlockStack>
+      </Card>
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">
+            <Defined definition={CHART_DEFINITIONS.share}>Channel share</Defined>
+          </Text>
+          <DonutChart series={shares} height={220} label="Share of net sales by channel" formatValue={money} />
+          <BlockStack gap="050">
+            {shares.map((entry) => {
+              const all = shares.reduce((sum, item) => sum + (item.data[0]?.value ?? 0), 0);
+              return (
+                <Text
+                  as="p"
+                  tone="subdued"
+                  key={entry.name}
+                  id={`share-${entry.name.toLowerCase().replace(/\W+/g, "-")}`}
+                >
+                  {entry.name}: {formatPercent((entry.data[0]?.value ?? 0) / all)}
+                </Text>
+              );
+            })}
+          </BlockStack>
+        </BlockStack>
+      </Card>
+    </div>
+  );
+}
+
+function CogsCoverage() {
+  const { products } = useLoaderData<typeof loader>();
+  const { share } = products.cogsCoverage;
+  if (share === null) return null;
+  const percent = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 }).format(share);
+  return (
+    <Text as="p" tone={share < 1 ? "caution" : "subdued"}>
+      <Defined definition={CHART_DEFINITIONS.coverage}>COGS coverage</Defined>:{" "}
+      <span id="cogs-coverage">{percent}</span> of net sales come from products with a unit cost.{" "}
+      {share < 1 ? <RemixLink to="/app/settings?section=costs">Add the missing unit costs</RemixLink> : null}
+    </Text>
+  );
+}
+
+function ProfitBridge() {
+  const { summary, filters } = useLoaderData<typeof loader>();
+  const name = useChannelName();
+  const money = (amount: string) => formatMoney(amount, summary.currency);
+  // A cost shown as a subtraction: "−$12.00"; nothing to subtract shows as "$0.00", not "−$0.00".
+  const negative = (amount: string) =>
+    Number(amount) === 0 ? money("0") : amount.startsWith("-") ? money(amount.slice(1)) : money(`-${amount}`);
+  const rows = summary.channels.filter((row) => !filters.channel || row.channel === filters.channel);
+  if (rows.length === 0) return null;
+  const columns = [
+    ...rows.map((row) => ({ id: row.channel, label: name(row.channel), figures: row.converted })),
+    ...(rows.length > 1 ? [{ id: "all", label: "All channels", figures: summary.total }] : []),
+  ];
+  const steps: Array<[string, (figures: (typeof columns)[number]["figures"]) => string]> = [
+    ["Gross sales", (f) => money(f.grossSales)],
+    ["Discounts", (f) => negative(f.discounts)],
+    ["Returns", (f) => negative(f.returns)],
+    ["Net sales", (f) => money(f.netSales)],
+    ["Fees", (f) => negative(f.fees)],
+    ["COGS", (f) => negative(f.cogs)],
+    ["Contribution profit", (f) => money(f.contributionProfit)],
+  ];
+  return (
+    <Card padding="0">
+      <Box padding="400">
+        <Text as="h2" variant="headingMd">
+          <Defined definition={CHART_DEFINITIONS.bridge}>Profit bridge</Defined>
+        </Text>
+        <CogsCoverage />
+      </Box>
+      <div id="profit-bridge">
+        <DataTable
+          columnContentTypes={["text", ...columns.map(() => "numeric" as const)]}
+          headings={["", ...columns.map((column) => column.label)]}
+          rows={steps.map(([label, cell]) => [label, ...columns.map((column) => cell(column.figures))])}
+          fixedFirstColumns={1}
+        />
+      </div>
+    </Card>
+  );
+}
+
+function ProductList({
+  title,
+  definition,
+  rows,
+  id,
+  figure,
+}: {
+  title: string;
+  definition: string;
+  id: string;
+  rows: LoaderData["products"]["top"];
+  figure: "netSales" | "contributionProfit";
+}) {
+  const { shop } = useLoaderData<typeof loader>();
+  return (
+    <Card padding="0">
+      <Box padding="400">
+        <Text as="h2" variant="headingMd">
+          <Defined definition={definition}>{title}</Defined>
+        </Text>
+      </Box>
+      {rows.length === 0 ? (
+        <Box padding="400">
+          <Text as="p" tone="subdued">
+            No products sold in these days.
+          </Text>
+        </Box>
+      ) : (
+        <div id={id}>
+          <DataTable
+            columnContentTypes={["text", "numeric", "numeric"]}
+            headings={["Product", "Units", figure === "netSales" ? "Net sales" : "Contribution profit"]}
+            rows={rows.map((row) => [
+              <RemixLink key={row.sku} to={`/app/products/${encodeURIComponent(row.sku)}`}>
+                {row.title ?? row.sku}
+              </RemixLink>,
+              formatCount(row.units),
+              formatMoney(row[figure], shop.currency) + (row.partial ? " *" : ""),
+            ])}
+            truncate
+          />
+        </div>
+      )}
+    </Card>
+  );
+}
+
+/** True once the page has hydrated (false on the server and during hydration). */
+function useHydrated(): boolean {
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return hydrated;
+}
+
+function NeedsAttention() {
+  const { attention } = useLoaderData<typeof loader>();
+  // The list streams in after the first paint. Its Suspense boundary is mounted only after
+  // hydration: a boundary still hydrating when Polaris' frame updates on mount would make React
+  // throw away the server HTML (React error 421).
+  const hydrated = useHydrated();
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h2" variant="headingMd">
+          Needs attention
+        </Text>
+        {!hydrated ? (
+          <SkeletonBodyText lines={3} />
+        ) : (
+          <Suspense fallback={<SkeletonBodyText lines={3} />}>
+            <Await
+              resolve={attention}
+              errorElement={
+                <Text as="p" tone="critical">
+                  This list could not be loaded; the rest of the page is up to date. It is tried again on the next
+                  refresh.
+                </Text>
+              }
+            >
+              {(items) =>
+                items.length === 0 ? (
+                  <Text as="p" tone="subdued" id="attention-none">
+                    Nothing needs you right now.
+                  </Text>
+                ) : (
+                  <BlockStack gap="150">
+                    {items.map((item) => (
+                      <InlineStack key={item.id} gap="200" blockAlign="center" wrap={false}>
+                        <Badge tone={item.tone}>{String(item.count)}</Badge>
+                        <Text as="p" id={`attention-${item.id}`}>
+                          <RemixLink to={item.url}>{item.text}</RemixLink>
+                        </Text>
+                      </InlineStack>
+                    ))}
+                  </BlockStack>
+                )
+              }
+            </Await>
+          </Suspense>
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
+const BADGES = {
+  fresh: { tone: "success", label: "Fresh" },
+  delayed: { tone: "attention", label: "Delayed" },
+  stale: { tone: "warning", label: "Stale" },
+  paused: { tone: undefined, label: "Paused" },
+  failing: { tone: "critical", label: "Failing" },
+} as const;
+
+function Freshness() {
+  const { freshness, shop } = useLoaderData<typeof loader>();
+  const when = (iso: string) =>
+    new Date(iso).toLocaleString("en-US", { timeZone: shop.timezone, dateStyle: "medium", timeStyle: "short" });
+  return (
+    <BlockStack gap="150">
+      {freshness.map((entry) => (
+        <InlineStack key={entry.connectionId} gap="200" blockAlign="center">
+          <Text as="p" fontWeight="semibold">
+            {entry.name}
+          </Text>
+          <Tooltip content={CHART_DEFINITIONS.freshness}>
+            <span tabIndex={0} id={`fresh-${entry.channel}`}>
+              <Badge tone={BADGES[entry.badge].tone}>{BADGES[entry.badge].label}</Badge>
+            </span>
+          </Tooltip>
+          <Text as="p" tone="subdued">
+            {entry.syncing ? "Syncing now · " : ""}
+            {entry.lastSyncAt ? `Last synced ${when(entry.lastSyncAt)}` : "Not synced yet"}
+          </Text>
+        </InlineStack>
+      ))}
+    </BlockStack>
+  );
+}
+
+function SetupGuide() {
+  const { connections, channelNames } = useLoaderData<typeof loader>();
+  const connected = new Set(connections.map((connection) => connection.channel as string));
+  const missing = Object.keys(channelNames).filter((id) => !connected.has(id));
+  if (missing.length === 0) return null;
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h2" variant="headingMd">
+          Finish setting up
+        </Text>
+        <Text as="p">
+          {connected.size} of {Object.keys(channelNames).length} channels connected. Connect the rest to see your whole
+          business here.
+        </Text>
+        <BlockStack gap="100">
+          {Object.keys(channelNames).map((id) => (
+            <InlineStack key={id} gap="200" blockAlign="center">
+              <Badge tone={connected.has(id) ? "success" : undefined}>
+                {connected.has(id) ? "Connected" : "To do"}
+              </Badge>
+              {connected.has(id) ? (
+                <Text as="span">{channelNames[id]}</Text>
+              ) : (
+                <RemixLink to="/app/channels">Connect {channelNames[id]}</RemixLink>
+              )}
+            </InlineStack>
+          ))}
+        </BlockStack>
+      </BlockStack>
+    </Card>
+  );
+}
+
 export default function Overview() {
   const overview = useLoaderData<typeof loader>();
+  const name = useChannelName();
   useLiveData();
   return (
-    <Page
+    <TitledPage
       title="Overview"
       subtitle={`${overview.shop.name} · Reporting in ${overview.shop.currency}, days in ${overview.shop.timezone}`}
     >
@@ -277,8 +760,11 @@ export default function Overview() {
                   sync.
                 </p>
                 <Box paddingBlockStart="300">
+                  <RemixLink to="/app/channels">Connect a channel</RemixLink>
+                </Box>
+                <Box paddingBlockStart="300">
                   <Text as="p" tone="subdued">
-                    From a terminal:{" "}
+                    Or from a terminal:{" "}
                     <code>
                       npm run cli -- connect --shop {overview.shop.domain} --channel amazon --config amazon.json
                     </code>
@@ -288,8 +774,35 @@ export default function Overview() {
             </Card>
           ) : (
             <BlockStack gap="400">
+              <SetupGuide />
               <PeriodTiles periods={overview.periods} currency={overview.shop.currency} />
+              <NeedsAttention />
+              <RangePicker />
+              <SalesCharts />
               <ChannelTable summary={overview.summary} />
+              <ProfitBridge />
+              <div
+                style={{
+                  display: "grid",
+                  gridTemplateColumns: "repeat(auto-fit, minmax(min(100%, 22rem), 1fr))",
+                  gap: "1rem",
+                }}
+              >
+                <ProductList
+                  title="Top products"
+                  definition={CHART_DEFINITIONS.top}
+                  rows={overview.products.top}
+                  id="top-products"
+                  figure="netSales"
+                />
+                <ProductList
+                  title="Bottom products"
+                  definition={CHART_DEFINITIONS.bottom}
+                  rows={overview.products.bottom}
+                  id="bottom-products"
+                  figure="contributionProfit"
+                />
+              </div>
               <Text as="p" tone="subdued">
                 Figures differ from Shopify&apos;s or Amazon&apos;s own reports?{" "}
                 <RemixLink to="/app/help/numbers">Why numbers differ</RemixLink>
@@ -299,16 +812,9 @@ export default function Overview() {
                   <Text as="h2" variant="headingMd">
                     Connected channels
                   </Text>
-                  {overview.connections.map((connection) => (
-                    <InlineStack key={connection.id} gap="200">
-                      <Text as="p">{connection.displayName}</Text>
-                      <Text as="p" tone={connection.status === "active" ? "success" : "critical"}>
-                        {connection.status}
-                      </Text>
-                    </InlineStack>
-                  ))}
+                  <Freshness />
                   {overview.marketplaceImports.map((entry) => {
-                    const marketplace = CHANNEL_NAMES[entry.marketplace] ?? entry.marketplace;
+                    const marketplace = name(entry.marketplace);
                     return (
                       <Text as="p" tone="subdued" key={entry.marketplace}>
                         {formatCount(entry.orders)} Shopify {entry.orders === 1 ? "order was" : "orders were"} imported
@@ -325,6 +831,6 @@ export default function Overview() {
           )}
         </Layout.Section>
       </Layout>
-    </Page>
+    </TitledPage>
   );
 }

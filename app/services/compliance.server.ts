@@ -27,6 +27,21 @@ const RedactPayload = CustomerPayload.extend({
   orders_to_redact: z.array(z.union([z.number(), z.string()])).default([]),
 });
 
+/** A compliance webhook whose body is not what Shopify documents: which field, and what was wrong. */
+export class CompliancePayloadError extends Error {
+  constructor(topic: string, error: z.ZodError) {
+    const problems = error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; ");
+    super(`The ${topic} payload cannot be read (${problems}); nothing was recorded. Shopify will deliver it again.`);
+    this.name = "CompliancePayloadError";
+  }
+}
+
+function parsePayload<T extends z.ZodTypeAny>(schema: T, topic: string, body: unknown): z.output<T> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new CompliancePayloadError(topic, parsed.error);
+  return parsed.data;
+}
+
 function orderIdForms(ids: Array<string | number>): string[] {
   return ids.flatMap((id) => [String(id), `gid://shopify/Order/${id}`]);
 }
@@ -47,7 +62,7 @@ async function storedOrders(shopId: string, ids: Array<string | number>) {
 
 /** customers/data_request: what the app holds about the customer's orders, kept for the merchant. */
 export async function handleCustomerDataRequest(shopDomain: string, body: unknown): Promise<void> {
-  const payload = DataRequestPayload.parse(body);
+  const payload = parsePayload(DataRequestPayload, "customers/data_request", body);
   const shop = await findShop(shopDomain);
   if (!shop) return;
   const orders = await storedOrders(shop.id, payload.orders_requested);
@@ -80,7 +95,7 @@ export async function handleCustomerDataRequest(shopDomain: string, body: unknow
 
 /** customers/redact: there is no personal data to erase; the request and its outcome are recorded. */
 export async function handleCustomerRedact(shopDomain: string, webhookId: string, body: unknown): Promise<void> {
-  const payload = RedactPayload.parse(body);
+  const payload = parsePayload(RedactPayload, "customers/redact", body);
   const shop = await findShop(shopDomain);
   if (!shop) return;
   const orders = await storedOrders(shop.id, payload.orders_to_redact);

@@ -1,6 +1,7 @@
 import type { Shop } from "@prisma/client";
 
 import { addDays, daysBetween, localDay } from "#app/analytics/days.ts";
+import { formatDecimal, parseMoney } from "#app/analytics/money.ts";
 import { buildSalesReport } from "#app/analytics/report.ts";
 import prisma from "#app/db.server.ts";
 import { ingestPool } from "#app/db/pool.server.ts";
@@ -239,4 +240,194 @@ export async function overviewData(
       partial: row.partial,
     })),
   };
+}
+
+/** What the overview's charts compare the selected days with (docs/metrics.md, "Overview charts"). */
+export const COMPARE_MODES = ["previous", "year", "none"] as const;
+export type CompareMode = (typeof COMPARE_MODES)[number];
+
+export function parseCompare(value: string | null): CompareMode {
+  return COMPARE_MODES.includes(value as CompareMode) ? (value as CompareMode) : "previous";
+}
+
+/**
+ * The comparison period of a range: the same number of days ending the day before it starts
+ * ("previous"), or the same days 52 weeks earlier so weekdays line up ("year"); null for "none".
+ */
+export function comparisonRange(range: { from: string; to: string }, mode: CompareMode) {
+  if (mode === "none") return null;
+  if (mode === "year") return { from: addDays(range.from, -364), to: addDays(range.to, -364) };
+  const days = daysBetween(range.from, range.to) + 1;
+  return { from: addDays(range.from, -days), to: addDays(range.from, -1) };
+}
+
+export interface SalesTrend {
+  /** Every day of the range, in order. */
+  days: string[];
+  /** Net sales per channel and day in the shop's currency ("0" on a day without sales; null without a rate). */
+  channels: Array<{ channel: string; netSales: Array<string | null> }>;
+  /** All channels' net sales on the comparison period's days, aligned with `days` by position. */
+  comparison: { from: string; to: string; netSales: Array<string | null> } | null;
+}
+
+async function dailyNetSales(shopId: string, range: { from: string; to: string }, channel: string | null) {
+  const result = await ingestPool().query<{ day: string; channel: string; net_sales: string | null }>(TREND_SQL, [
+    shopId,
+    range.from,
+    range.to,
+  ]);
+  return result.rows.filter((row) => channel === null || row.channel === channel);
+}
+
+function dayList(range: { from: string; to: string }): string[] {
+  const days: string[] = [];
+  for (let day = range.from; day <= range.to; day = addDays(day, 1)) days.push(day);
+  return days;
+}
+
+/** Adds decimal strings exactly (null, no rate, wins). */
+function addAmounts(values: Array<string | null>): string | null {
+  let total = 0n;
+  for (const value of values) {
+    if (value === null) return null;
+    total += parseMoney(value);
+  }
+  return formatDecimal(total, 4);
+}
+
+/**
+ * Net sales by channel per day over a range, and all channels' daily net sales over the
+ * comparison period, converted to the shop's currency with each day's rate, from the rollups.
+ */
+export async function salesTrend(
+  shop: Pick<Shop, "id">,
+  range: { from: string; to: string },
+  options: { channel?: string | null; compare?: CompareMode } = {},
+): Promise<SalesTrend> {
+  const channel = options.channel ?? null;
+  const days = dayList(range);
+  const compared = comparisonRange(range, options.compare ?? "previous");
+  const [rows, comparisonRows] = await Promise.all([
+    dailyNetSales(shop.id, range, channel),
+    compared ? dailyNetSales(shop.id, compared, channel) : Promise.resolve([]),
+  ]);
+  const byChannel = new Map<string, Map<string, string | null>>();
+  for (const row of rows) {
+    const series = byChannel.get(row.channel) ?? new Map<string, string | null>();
+    series.set(row.day, row.net_sales);
+    byChannel.set(row.channel, series);
+  }
+  const channels = [...byChannel.keys()].sort().map((name) => ({
+    channel: name,
+    netSales: days.map((day) => byChannel.get(name)?.get(day) ?? "0"),
+  }));
+  let comparison: SalesTrend["comparison"] = null;
+  if (compared) {
+    const perDay = new Map<string, Array<string | null>>();
+    for (const row of comparisonRows) perDay.set(row.day, [...(perDay.get(row.day) ?? []), row.net_sales]);
+    comparison = { ...compared, netSales: dayList(compared).map((day) => addAmounts(perDay.get(day) ?? [])) };
+  }
+  return { days, channels, comparison };
+}
+
+export interface RangeProduct {
+  sku: string;
+  title: string | null;
+  units: number;
+  /** Net sales and contribution profit in the shop's currency, of the days with an exchange rate. */
+  netSales: string;
+  contributionProfit: string;
+  /** Some days' amounts had no exchange rate and are left out. */
+  partial: boolean;
+}
+
+// Per SKU over the range (optionally one channel): units, net sales and contribution profit
+// (net sales − fees − COGS) converted with each day's rate, and whether the SKU has a unit cost.
+const RANGE_PRODUCTS_SQL = `
+with shop as (select currency from "Shop" where id = $1),
+rates as materialized (
+  select c.day, c.currency, ${RATE} as rate
+  from (select distinct day, currency from "DailyChannelTotal" where "shopId" = $1 and day between $2::date and $3::date) c
+)
+select r.sku, pr.title, sum(r.units)::int as units,
+       coalesce(round(sum(r."netSales" * x.rate), 4), 0)::text as net_sales,
+       coalesce(round(sum((r."netSales" - r.fees - r.cogs) * x.rate), 4), 0)::text as contribution,
+       bool_or(x.rate is null) as partial,
+       bool_or(pr."unitCost" is not null) as has_cost
+from "DailyRollup" r
+join rates x on x.day = r.day and x.currency = r.currency
+left join "Product" pr on pr."shopId" = $1 and pr.sku = r.sku
+where r."shopId" = $1 and r.day between $2::date and $3::date and r.sku <> ''
+  and ($4::text is null or r.channel::text = $4)
+group by r.sku, pr.title`;
+
+/**
+ * Top products (highest net sales) and bottom products (lowest contribution profit) of a
+ * range across channels, or on one channel; `limit` of each, ties by SKU; only SKUs with units
+ * sold. And the COGS coverage: net sales of SKUs with a unit cost ÷ all SKUs' net sales.
+ */
+export async function rangeProducts(
+  shop: Pick<Shop, "id">,
+  range: { from: string; to: string },
+  options: { channel?: string | null; limit?: number } = {},
+) {
+  const limit = options.limit ?? 5;
+  const result = await ingestPool().query<{
+    sku: string;
+    title: string | null;
+    units: number;
+    net_sales: string;
+    contribution: string;
+    partial: boolean;
+    has_cost: boolean;
+  }>(RANGE_PRODUCTS_SQL, [shop.id, range.from, range.to, options.channel ?? null]);
+  let costed = 0n;
+  let all = 0n;
+  for (const row of result.rows) {
+    all += parseMoney(row.net_sales);
+    if (row.has_cost) costed += parseMoney(row.net_sales);
+  }
+  const rows: RangeProduct[] = result.rows
+    .filter((row) => row.units > 0)
+    .map((row) => ({
+      sku: row.sku,
+      title: row.title,
+      units: row.units,
+      netSales: row.net_sales,
+      contributionProfit: row.contribution,
+      partial: row.partial,
+    }));
+  const compare = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+  const top = [...rows]
+    .sort((a, b) => compare(parseMoney(b.netSales), parseMoney(a.netSales)) || a.sku.localeCompare(b.sku))
+    .slice(0, limit);
+  const bottom = [...rows]
+    .sort(
+      (a, b) =>
+        compare(parseMoney(a.contributionProfit), parseMoney(b.contributionProfit)) || a.sku.localeCompare(b.sku),
+    )
+    .slice(0, limit);
+  const cogsCoverage = {
+    costedNetSales: formatDecimal(costed, 4),
+    netSales: formatDecimal(all, 4),
+    // A share in 0..1, rounded to 4 places; null without net sales.
+    share: all > 0n ? Number((costed * 10_000n) / all) / 10_000 : null,
+  };
+  return { top, bottom, cogsCoverage };
+}
+
+/** The date-range picker's presets, as shop-local day ranges ending today (or last month's days). */
+export function rangePresets(today: string) {
+  const monthStart = `${today.slice(0, 7)}-01`;
+  const lastMonthEnd = addDays(monthStart, -1);
+  return [
+    { id: "today", label: "Today", from: today, to: today },
+    { id: "yesterday", label: "Yesterday", from: addDays(today, -1), to: addDays(today, -1) },
+    { id: "last7", label: "Last 7 days", from: addDays(today, -6), to: today },
+    { id: "last30", label: "Last 30 days", from: addDays(today, -29), to: today },
+    { id: "last90", label: "Last 90 days", from: addDays(today, -89), to: today },
+    { id: "mtd", label: "Month to date", from: monthStart, to: today },
+    { id: "lastMonth", label: "Last month", from: `${lastMonthEnd.slice(0, 7)}-01`, to: lastMonthEnd },
+    { id: "last365", label: "Last 365 days", from: addDays(today, -364), to: today },
+  ];
 }

@@ -188,10 +188,22 @@ interface RouteModule {
   action?: (args: ActionFunctionArgs) => unknown;
 }
 
+/** Remix's defer() result (DeferredData): its promises resolve after the loader returns. */
+function isDeferred(
+  value: unknown,
+): value is { resolveData(signal: AbortSignal): Promise<boolean>; unwrappedData: unknown } {
+  return typeof value === "object" && value !== null && "resolveData" in value && "unwrappedData" in value;
+}
+
 async function settle(run: () => unknown): Promise<{ status: number; text: string }> {
   try {
     const result = await run();
     if (result instanceof Response) return { status: result.status, text: await result.text() };
+    if (isDeferred(result)) {
+      // defer(): what streams in after the first paint is checked as well, once it settles.
+      await result.resolveData(new AbortController().signal);
+      return { status: 200, text: JSON.stringify(result.unwrappedData) };
+    }
     return { status: 200, text: JSON.stringify(result ?? null) };
   } catch (thrown) {
     if (thrown instanceof Response) {

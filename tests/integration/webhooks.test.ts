@@ -138,6 +138,27 @@ describe("webhooks", () => {
     expect(JSON.stringify(requests[0])).not.toContain("buyer@example.com");
   });
 
+  it("GIVEN a customers/data_request without data_request THEN it answers 400 naming the field and records nothing", async () => {
+    const { shop } = await createShopWithData(TEST_SHOP);
+    const body = { shop_id: 1, shop_domain: TEST_SHOP, orders_requested: [1], customer: { id: 77 } };
+    const response = await callAction(
+      complianceAction,
+      webhookRequest("/webhooks/compliance", "customers/data_request", TEST_SHOP, body),
+    );
+    expect(response.status).toBe(400);
+    await expect(response.text()).resolves.toMatch(
+      /customers\/data_request payload.*\(data_request: [^;)]*expected object[^;)]*\); nothing was recorded/,
+    );
+    expect(await prisma.complianceRequest.count({ where: { shopId: shop.id } })).toBe(0);
+
+    const redact = await callAction(
+      complianceAction,
+      webhookRequest("/webhooks/compliance", "customers/redact", TEST_SHOP, { ...body, orders_to_redact: "all" }),
+    );
+    expect(redact.status).toBe(400);
+    await expect(redact.text()).resolves.toMatch(/orders_to_redact: [^;)]*expected array/);
+  });
+
   it("GIVEN customers/redact THEN it answers 200 and records that no personal data was held", async () => {
     const { shop } = await createShopWithData(TEST_SHOP);
     const body = { shop_id: 1, shop_domain: TEST_SHOP, customer: { id: 77 }, orders_to_redact: [1, 2] };
