@@ -22,3 +22,13 @@ export function formatCount(value: number): string {
 export function formatPercent(share: number): string {
   return `${Math.round(share * 100)}%`;
 }
+
+/** A "YYYY-MM-DD" day as "Jan 5" (the day itself, whatever the viewer's time zone). */
+export function formatShortDay(day: string): string {
+  return new Date(`${day}T12:00:00Z`).toLocaleDateString(LOCALE, { month: "short", day: "numeric", timeZone: "UTC" });
+}
+
+/** A share 0..1 with one decimal, e.g. "12.3%"; "—" when there is none. */
+export function formatPercent1(share: number | null): string {
+  return share === null ? "—" : `${(Math.round(share * 1000) / 10).toFixed(1)}%`;
+}

@@ -22,7 +22,8 @@ import { Suspense, useEffect, useState } from "react";
 
 import { DonutChart, LineChart, StackedAreaChart } from "#app/components/charts/index.tsx";
 
-import { formatCount, formatMoney, formatPercent } from "#app/components/format.ts";
+import { Defined } from "#app/components/defined.tsx";
+import { formatCount, formatMoney, formatPercent, formatShortDay } from "#app/components/format.ts";
 import { TitledPage } from "#app/components/titled-page.tsx";
 import { useLiveData } from "#app/components/use-live-data.ts";
 import { localDay } from "#app/analytics/days.ts";
@@ -306,16 +307,6 @@ const CHART_DEFINITIONS = {
   freshness: "Fresh: a sync finished in the last hour. Delayed: in the last 24 hours. Stale: longer ago, or never.",
 };
 
-function Defined({ children, definition }: { children: string; definition: string }) {
-  return (
-    <Tooltip content={definition}>
-      <span tabIndex={0} style={{ borderBottom: "1px dotted" }}>
-        {children}
-      </span>
-    </Tooltip>
-  );
-}
-
 function RangePicker() {
   const { filters, presets, connections } = useLoaderData<typeof loader>();
   const name = useChannelName();
@@ -401,9 +392,6 @@ function RangePicker() {
   );
 }
 
-const shortDay = (day: string) =>
-  new Date(`${day}T12:00:00Z`).toLocaleDateString("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
-
 function SalesCharts() {
   const { trend, summary, filters, shop } = useLoaderData<typeof loader>();
   const name = useChannelName();
@@ -454,7 +442,7 @@ function SalesCharts() {
             height={260}
             label={`Net sales per day from ${filters.from} to ${filters.to}${trend.comparison ? ", with the comparison period" : ""}`}
             formatValue={money}
-            formatKey={shortDay}
+            formatKey={formatShortDay}
           />
         </BlockStack>
       </Card>
@@ -468,7 +456,7 @@ function SalesCharts() {
             height={260}
             label={`Net sales per day and channel from ${filters.from} to ${filters.to}`}
             formatValue={money}
-            formatKey={shortDay}
+            formatKey={formatShortDay}
           />
         </BlockStack>
       </Card>

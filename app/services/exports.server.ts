@@ -11,8 +11,10 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 
 import type { Shop } from "@prisma/client";
 
+import { localDay } from "#app/analytics/days.ts";
 import prisma from "#app/db.server.ts";
 import { INVENTORY_HEADER, inventoryCells, inventoryTable } from "#app/services/inventory-page.server.ts";
+import { PRODUCTS_HEADER, productCells, productsTable } from "#app/services/products-page.server.ts";
 
 /** How long a download URL works. */
 export const EXPORT_TTL_MS = 5 * 60 * 1000;
@@ -151,7 +153,12 @@ export async function exportCsv(token: string, now = Date.now()) {
 
 // Inventory: the Inventory page's table with its filters and sort, every page of rows.
 registerExport("inventory", async (shop, params) => {
-  const today = params.get("today") ?? new Date().toISOString().slice(0, 10);
-  const table = await inventoryTable(shop, params, today);
+  const table = await inventoryTable(shop, params, localDay(new Date(), shop.timezone));
   return { header: INVENTORY_HEADER, rows: table.rows.map(inventoryCells) };
+});
+
+// Products: the Products page's table with its range, filters and sort, every page of rows.
+registerExport("products", async (shop, params) => {
+  const table = await productsTable(shop, params);
+  return { header: PRODUCTS_HEADER, rows: table.rows.map(productCells) };
 });

@@ -3,6 +3,7 @@
  * with its bucket, filtered, sorted and paged from the page's URL parameters. The CSV export
  * uses the same function (every page of rows).
  */
+import prisma from "#app/db.server.ts";
 import { inventoryHealth, type ShopStockSettings, type SkuInventoryHealth } from "#app/services/performance.server.ts";
 
 export const BUCKETS = ["out", "critical", "low", "ok", "overstock"] as const;
@@ -113,4 +114,22 @@ export function inventoryCells(row: InventoryRow): (string | number | null)[] {
     Math.ceil(row.reorderPoint),
     row.suggestedOrderQuantity,
   ];
+}
+
+/** Stock per location (Shopify locations, FBA marketplaces, Best Buy offers) of the rows on one page. */
+export async function rowLocations(shopId: string, rows: readonly Pick<InventoryRow, "sku" | "channel">[]) {
+  if (rows.length === 0) return {};
+  const levels = await prisma.inventoryLevel.findMany({
+    where: { shopId, sku: { in: [...new Set(rows.map((row) => row.sku))] } },
+    select: { channel: true, sku: true, locationId: true, available: true, inbound: true },
+    orderBy: [{ locationId: "asc" }],
+  });
+  const wanted = new Set(rows.map((row) => `${row.channel}\u0000${row.sku}`));
+  const byRow: Record<string, Array<{ locationId: string; available: number; inbound: number }>> = {};
+  for (const level of levels) {
+    const key = `${level.channel}\u0000${level.sku}`;
+    if (!wanted.has(key)) continue;
+    (byRow[key] ??= []).push({ locationId: level.locationId, available: level.available, inbound: level.inbound });
+  }
+  return byRow;
 }
