@@ -56,6 +56,8 @@ export default defineConfig({
           environment: "node",
           globalSetup: ["tests/support/global-database.ts", "tests/support/shared-demo.ts"],
           testTimeout: 90_000,
+          // A page answers a click after its loader has run on the demo's data: allow for it.
+          expect: { poll: { timeout: 20_000 } },
           hookTimeout: 120_000,
           env: {
             NODE_ENV: "test",

@@ -194,11 +194,21 @@ export default function Insights() {
                         formatKey={formatShortDay}
                         formatValue={(value) => formatMoney(value, chart.currency)}
                       />
-                      <Text as="p" tone="subdued" id={`anomalies-${chart.channel}-${chart.currency}`}>
-                        {chart.marks.length === 0
-                          ? "No unusual days."
-                          : chart.marks.map((mark) => `${formatShortDay(mark.day)}: ${mark.title}`).join(" · ")}
-                      </Text>
+                      <div id={`anomalies-${chart.channel}-${chart.currency}`}>
+                        {chart.marks.length === 0 ? (
+                          <Text as="p" tone="subdued">
+                            No unusual days.
+                          </Text>
+                        ) : (
+                          <BlockStack gap="050">
+                            {chart.marks.map((mark) => (
+                              <Text as="p" tone="subdued" variant="bodySm" key={mark.id}>
+                                {mark.title}
+                              </Text>
+                            ))}
+                          </BlockStack>
+                        )}
+                      </div>
                     </BlockStack>
                   ))
                 )}

@@ -149,7 +149,7 @@ export default function Inventory() {
             <Card>
               <BlockStack gap="300">
                 <div role="group" aria-label="Filter by status" id="inventory-buckets" style={{ overflowX: "auto" }}>
-                  <ButtonGroup variant="segmented">
+                  <ButtonGroup>
                     <Button pressed={!data.filters.bucket} onClick={() => go({ bucket: null })}>
                       {`All ${formatCount(data.total)}`}
                     </Button>

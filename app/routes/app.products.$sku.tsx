@@ -1,5 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link as RemixLink, useLoaderData, useLocation, useNavigate } from "@remix-run/react";
+import {
+  isRouteErrorResponse,
+  Link as RemixLink,
+  useLoaderData,
+  useLocation,
+  useNavigate,
+  useRouteError,
+} from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Card, DataTable, InlineStack, Layout, Text } from "@shopify/polaris";
 
 import { LineChart } from "#app/components/charts/index.tsx";
@@ -346,6 +353,19 @@ export default function ProductDetail() {
           </BlockStack>
         </Layout.Section>
       </Layout>
+    </TitledPage>
+  );
+}
+
+/** A SKU the shop does not have: say so inside the app's frame, with the way back. */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (!isRouteErrorResponse(error) || error.status !== 404) throw error;
+  return (
+    <TitledPage title="Product not found" backAction={{ content: "Products", url: "/app/products" }}>
+      <Banner tone="warning" title="This product is not in your shop">
+        <p id="product-not-found">{String(error.data)}</p>
+      </Banner>
     </TitledPage>
   );
 }

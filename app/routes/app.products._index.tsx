@@ -245,13 +245,18 @@ export default function Products() {
                         : `${row.trend >= 0 ? "+" : ""}${formatPercent1(row.trend)}`,
                       row.available === null ? "—" : formatCount(row.available),
                       row.daysOfCover === null ? "—" : row.daysOfCover.toFixed(1),
-                      row.channels
-                        .map(
-                          (entry) =>
-                            `${name(entry.channel)}: ${formatCount(entry.units)} sold` +
-                            (entry.available === null ? "" : `, ${formatCount(entry.available)} in stock`),
-                        )
-                        .join(" · ") || "—",
+                      row.channels.length === 0 ? (
+                        "—"
+                      ) : (
+                        <BlockStack key="channels" gap="050">
+                          {row.channels.map((entry) => (
+                            <Text as="span" key={entry.channel} variant="bodySm">
+                              {`${name(entry.channel)}: ${formatCount(entry.units)} sold` +
+                                (entry.available === null ? "" : `, ${formatCount(entry.available)} in stock`)}
+                            </Text>
+                          ))}
+                        </BlockStack>
+                      ),
                     ])}
                   />
                 </div>

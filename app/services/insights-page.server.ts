@@ -76,7 +76,9 @@ export async function anomalyCharts(shop: Pick<Shop, "id" | "timezone">, now = n
     }
     entry.values.set(row.day, Number(row.net_sales));
   }
-  return [...series.values()].map((entry) => {
+  // A currency whose days all net to zero (say, only refunds that cancel out) has nothing to draw.
+  const drawn = [...series.values()].filter((entry) => [...entry.values.values()].some((value) => value !== 0));
+  return drawn.map((entry) => {
     const marks = alerts.flatMap((alert) => {
       const data = (alert.data ?? {}) as AnomalyData;
       if (data.channel !== entry.channel || typeof data.day !== "string") return [];

@@ -4,7 +4,11 @@
  * uses the same function (every page of rows).
  */
 import prisma from "#app/db.server.ts";
-import { inventoryHealth, type ShopStockSettings, type SkuInventoryHealth } from "#app/services/performance.server.ts";
+import {
+  shopInventoryHealth,
+  type ShopStockSettings,
+  type SkuInventoryHealth,
+} from "#app/services/performance.server.ts";
 
 export const BUCKETS = ["out", "critical", "low", "ok", "overstock"] as const;
 export type Bucket = (typeof BUCKETS)[number];
@@ -25,11 +29,13 @@ export const PAGE_SIZE = 50;
  * forecast of no demand. OK otherwise (also stock without a forecast: nothing says it is at risk).
  */
 export function inventoryBucket(
-  row: SkuInventoryHealth,
+  row: Pick<SkuInventoryHealth, "stockedOut" | "hasForecast" | "forecasted" | "daysOfCover">,
   shop: Pick<ShopStockSettings, "leadTimeDays" | "lowStockDays">,
 ): Bucket {
   if (row.stockedOut) return "out";
-  if (!row.forecasted) return "ok";
+  if (!row.hasForecast) return "ok";
+  // Stock that a forecast says will not sell: infinite cover.
+  if (!row.forecasted) return "overstock";
   if (row.daysOfCover < shop.leadTimeDays) return "critical";
   if (row.daysOfCover < shop.lowStockDays) return "low";
   if (row.daysOfCover > OVERSTOCK_DAYS) return "overstock";
@@ -58,7 +64,7 @@ export async function inventoryTable(shop: ShopStockSettings, params: URLSearchP
   const sortParam = params.get("sort") ?? "cover";
   const sort: InventorySort = sortParam in SORTS ? (sortParam as InventorySort) : "cover";
   const descending = params.get("dir") === "desc";
-  const all: InventoryRow[] = (await inventoryHealth(shop, today)).map((row) => ({
+  const all: InventoryRow[] = (await shopInventoryHealth(shop, today)).map((row) => ({
     ...row,
     bucket: inventoryBucket(row, shop),
   }));

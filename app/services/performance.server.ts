@@ -10,6 +10,7 @@ import {
 import prisma from "#app/db.server.ts";
 import { parseDayRange } from "#app/services/validation.server.ts";
 import { ingestPool } from "#app/db/pool.server.ts";
+import { cachedByVersion } from "#app/services/page-cache.server.ts";
 
 /** z for the 80% two-sided interval: a forecast's 80% band gives its daily error σ. */
 const Z80 = 1.2815515655446004;
@@ -24,6 +25,8 @@ export interface ShopStockSettings {
 export interface SkuInventoryHealth extends InventoryHealth {
   /** False when the SKU has no forecast, or one with no demand: cover and reorder figures assume none. */
   forecasted: boolean;
+  /** True when a forecast covers today onwards (with or without demand). */
+  hasForecast: boolean;
   /** How far the forecast behind these figures can be trusted, in words (ForecastAccuracy.summary); null without a forecast. */
   forecastAccuracy: string | null;
 }
@@ -75,9 +78,40 @@ export async function inventoryHealth(
     return {
       ...health,
       forecasted: points.some((point) => point.mean > 0),
+      hasForecast: points.length > 0,
       forecastAccuracy: typeof accuracy?.summary === "string" ? accuracy.summary : null,
     };
   });
+}
+
+/**
+ * What inventory health is computed from, as one cheap string: the shop's forecasts (count,
+ * newest) and stock (count, newest observation, sums). Equal strings, equal inputs.
+ */
+export async function inventoryVersion(shopId: string): Promise<string> {
+  const result = await ingestPool().query<{ version: string }>(
+    `select concat_ws('|',
+       (select concat_ws(':', count(*), max("generatedAt")) from "Forecast" where "shopId" = $1),
+       (select concat_ws(':', count(*), max("observedAt"), sum(available), sum(reserved), sum(inbound))
+          from "InventoryLevel" where "shopId" = $1)) as version`,
+    [shopId],
+  );
+  return result.rows[0]?.version ?? "";
+}
+
+/**
+ * `inventoryHealth` of every SKU × channel, reused while the forecasts, the stock and the
+ * shop's stock settings are unchanged (app/services/page-cache.server.ts). Callers must not
+ * change the rows they get.
+ */
+export async function shopInventoryHealth(shop: ShopStockSettings, today: string): Promise<SkuInventoryHealth[]> {
+  const version = [
+    await inventoryVersion(shop.id),
+    shop.leadTimeDays,
+    shop.lowStockDays,
+    shop.serviceLevel.toString(),
+  ].join("|");
+  return cachedByVersion(`inventory:${shop.id}:${today}`, version, () => inventoryHealth(shop, today));
 }
 
 /**

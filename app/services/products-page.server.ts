@@ -12,7 +12,9 @@ import { parseMoney } from "#app/analytics/money.ts";
 import prisma from "#app/db.server.ts";
 import { CHANNEL_IDS, isChannel } from "#app/services/channels.server.ts";
 import { comparisonRange, overviewRange } from "#app/services/overview.server.ts";
-import { inventoryHealth, productPerformance } from "#app/services/performance.server.ts";
+import { ingestPool } from "#app/db/pool.server.ts";
+import { cachedByVersion } from "#app/services/page-cache.server.ts";
+import { inventoryVersion, productPerformance, shopInventoryHealth } from "#app/services/performance.server.ts";
 
 export const PRODUCTS_PAGE_SIZE = 50;
 export const PRODUCT_SORTS = ["netSales", "units", "margin", "velocity", "trend", "cover", "sku"] as const;
@@ -94,6 +96,81 @@ function sorter(sort: ProductSort, descending: boolean) {
   };
 }
 
+/** Every product's row for a range, before filters: the page's slow part, reused while its data is unchanged. */
+async function productRows(
+  shop: Shop,
+  range: { from: string; to: string },
+  previous: { from: string; to: string },
+  today: string,
+): Promise<ProductRow[]> {
+  const [version, stockVersion] = await Promise.all([
+    ingestPool().query<{ version: string }>(
+      `select concat_ws('|',
+       (select concat_ws(':', count(*), max("updatedAt")) from "DailyRollup"
+          where "shopId" = $1 and day between $2::date and $3::date),
+       (select concat_ws(':', count(*), max("updatedAt")) from "Product" where "shopId" = $1)) as version`,
+      [shop.id, previous.from < range.from ? previous.from : range.from, range.to],
+    ),
+    inventoryVersion(shop.id),
+  ]);
+  const key = `products:${shop.id}:${shop.currency}:${range.from}:${range.to}:${previous.from}:${previous.to}:${today}`;
+  return cachedByVersion(
+    key,
+    `${version.rows[0]?.version}|${stockVersion}|${shop.leadTimeDays}|${shop.lowStockDays}|${shop.serviceLevel}`,
+    async () => {
+      const [report, catalog, stock] = await Promise.all([
+        productPerformance(shop, range, previous),
+        prisma.product.findMany({ where: { shopId: shop.id }, select: { sku: true, title: true } }),
+        shopInventoryHealth(shop, today),
+      ]);
+      const titles = new Map(catalog.map((product) => [product.sku, product.title]));
+      const stockBySku = new Map<string, typeof stock>();
+      for (const row of stock) stockBySku.set(row.sku, [...(stockBySku.get(row.sku) ?? []), row]);
+      const performance = new Map(report.products.map((product) => [product.sku, product]));
+      const skus = new Set([...titles.keys(), ...performance.keys()]);
+
+      return [...skus].map((sku) => {
+        const figures = performance.get(sku);
+        const levels = stockBySku.get(sku) ?? [];
+        const channels: ProductChannelRow[] = CHANNEL_IDS.flatMap((channel) => {
+          const sold = figures?.byChannel.find((row) => row.channel === channel);
+          const level = levels.find((row) => row.channel === channel);
+          if (!sold && !level) return [];
+          return [
+            {
+              channel,
+              units: sold?.units ?? 0,
+              netSales: sold?.netSales ?? "0.0000",
+              available: level ? level.available : null,
+              daysOfCover:
+                level && level.forecasted && Number.isFinite(level.daysOfCover)
+                  ? Math.round(level.daysOfCover * 10) / 10
+                  : null,
+            },
+          ];
+        });
+        const stocked = channels.filter((row) => row.available !== null);
+        const covers = channels.flatMap((row) => (row.daysOfCover === null ? [] : [row.daysOfCover]));
+        return {
+          sku,
+          title: titles.get(sku) ?? null,
+          units: figures?.units ?? 0,
+          netSales: figures?.netSales ?? "0.0000",
+          contributionProfit: figures?.contributionProfit ?? "0.0000",
+          margin: figures?.margin ?? null,
+          velocity: figures ? Math.round(figures.velocity * 100) / 100 : 0,
+          trend: figures?.velocityChange ?? null,
+          // A product that sold nothing in the range is in class C (the last 5% of net sales, and below).
+          abc: figures?.abc ?? "C",
+          available: stocked.length > 0 ? stocked.reduce((sum, row) => sum + (row.available ?? 0), 0) : null,
+          daysOfCover: covers.length > 0 ? Math.min(...covers) : null,
+          channels,
+        };
+      });
+    },
+  );
+}
+
 /**
  * Every product of the shop with its figures for the URL's range (`from`, `to`; the last 30
  * days by default) against the period before it, filtered by `q` (SKU or title), `channel`
@@ -103,55 +180,7 @@ export async function productsTable(shop: Shop, params: URLSearchParams, now = n
   const { range, rangeError } = overviewRange(params.get("from"), params.get("to"), shop.timezone, now);
   const previous = comparisonRange(range, "previous")!;
   const today = localDay(now, shop.timezone);
-  const [report, catalog, stock] = await Promise.all([
-    productPerformance(shop, range, previous),
-    prisma.product.findMany({ where: { shopId: shop.id }, select: { sku: true, title: true } }),
-    inventoryHealth(shop, today),
-  ]);
-  const titles = new Map(catalog.map((product) => [product.sku, product.title]));
-  const stockBySku = new Map<string, typeof stock>();
-  for (const row of stock) stockBySku.set(row.sku, [...(stockBySku.get(row.sku) ?? []), row]);
-  const performance = new Map(report.products.map((product) => [product.sku, product]));
-  const skus = new Set([...titles.keys(), ...performance.keys()]);
-
-  const all: ProductRow[] = [...skus].map((sku) => {
-    const figures = performance.get(sku);
-    const levels = stockBySku.get(sku) ?? [];
-    const channels: ProductChannelRow[] = CHANNEL_IDS.flatMap((channel) => {
-      const sold = figures?.byChannel.find((row) => row.channel === channel);
-      const level = levels.find((row) => row.channel === channel);
-      if (!sold && !level) return [];
-      return [
-        {
-          channel,
-          units: sold?.units ?? 0,
-          netSales: sold?.netSales ?? "0.0000",
-          available: level ? level.available : null,
-          daysOfCover:
-            level && level.forecasted && Number.isFinite(level.daysOfCover)
-              ? Math.round(level.daysOfCover * 10) / 10
-              : null,
-        },
-      ];
-    });
-    const stocked = channels.filter((row) => row.available !== null);
-    const covers = channels.flatMap((row) => (row.daysOfCover === null ? [] : [row.daysOfCover]));
-    return {
-      sku,
-      title: titles.get(sku) ?? null,
-      units: figures?.units ?? 0,
-      netSales: figures?.netSales ?? "0.0000",
-      contributionProfit: figures?.contributionProfit ?? "0.0000",
-      margin: figures?.margin ?? null,
-      velocity: figures ? Math.round(figures.velocity * 100) / 100 : 0,
-      trend: figures?.velocityChange ?? null,
-      // A product that sold nothing in the range is in class C (the last 5% of net sales, and below).
-      abc: figures?.abc ?? "C",
-      available: stocked.length > 0 ? stocked.reduce((sum, row) => sum + (row.available ?? 0), 0) : null,
-      daysOfCover: covers.length > 0 ? Math.min(...covers) : null,
-      channels,
-    };
-  });
+  const all = await productRows(shop, range, previous, today);
 
   const query = params.get("q")?.trim().toLowerCase() ?? "";
   const channelParam = params.get("channel");

@@ -7,9 +7,9 @@ import type pg from "pg";
 
 import { type BenchResult, addDays, createShop, percentile, startBenchDatabase, timed } from "./support.ts";
 
-const TIMEZONE = "America/Toronto";
+export const TIMEZONE = "America/Toronto";
 /** The shop-local "today" of the data: the last day of the two years generated. */
-const TODAY = "2026-06-30";
+export const TODAY = "2026-06-30";
 const HISTORY_DAYS = 730;
 const SKUS = 400;
 const RUNS = 50;
@@ -26,13 +26,16 @@ export async function generateShopData(
   shopId: string,
   connections: Record<"shopify" | "amazon" | "bestbuy", string>,
   lines: number,
+  options: { skus?: number; today?: string } = {},
 ): Promise<void> {
+  const skus = options.skus ?? SKUS;
+  const today = options.today ?? TODAY;
   const orders = Math.ceil(lines / 1.4);
   await client.query(
     `insert into "Product" (id, "shopId", sku, title, "unitCost", "costCurrency", "updatedAt")
      select $1 || '-p' || k, $1, 'SKU-' || lpad(k::text, 4, '0'), 'Product ' || k, round((12 + k % 50) * 0.4, 2), 'USD', now()
      from generate_series(0, $2 - 1) k`,
-    [shopId, SKUS],
+    [shopId, skus],
   );
   await client.query(`drop table if exists bench_lines`);
   // Order i: channel 45% shopify / 40% amazon / 15% bestbuy, placed uniformly over the history
@@ -56,7 +59,7 @@ export async function generateShopData(
      select l.*, (12 + sku_index % 50 + 0.99) * case when channel = 'bestbuy' then 1.37 else 1 end as unit_price,
             case when channel = 'bestbuy' then 'CAD' else 'USD' end as currency
      from l`,
-    [orders, SKUS, TODAY, HISTORY_DAYS],
+    [orders, skus, today, HISTORY_DAYS],
   );
   await client.query(
     `insert into "Order" (id, "shopId", "connectionId", channel, "externalId", status, "rawStatus", "placedAt",
@@ -97,7 +100,7 @@ export async function generateShopData(
             placed_at + make_interval(days => 2 + i % 20)
      from bench_lines
      where not cancelled and (i * 13 + j) % 25 = 0 and placed_at + make_interval(days => 2 + i % 20) < $5::date`,
-    [shopId, connections.shopify, connections.amazon, connections.bestbuy, TODAY],
+    [shopId, connections.shopify, connections.amazon, connections.bestbuy, today],
   );
   await client.query(
     `insert into "FeeEvent" (id, "shopId", "connectionId", channel, "externalId", type, "rawType", "orderExternalId",
@@ -115,7 +118,7 @@ export async function generateShopData(
      select $1 || '-fx' || d::date, $1, d::date, 'CAD', 'USD', round((0.73 + 0.01 * sin(extract(doy from d)::float8 / 20))::numeric, 6),
             'reference'
      from generate_series($2::date - $3::int - 10, $2::date, interval '1 day') d`,
-    [shopId, TODAY, HISTORY_DAYS],
+    [shopId, today, HISTORY_DAYS],
   );
   await client.query(`drop table bench_lines`);
 }

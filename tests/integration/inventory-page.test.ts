@@ -42,6 +42,7 @@ describe("inventory page table", () => {
       ["D-OK", 200, true],
       ["E-OVER", 1000, true],
       ["F-NOFC", 40, false],
+      ["G-ZERO", 25, false],
     ];
     await prisma.inventoryLevel.createMany({
       data: stock.map(([sku, available]) => ({
@@ -67,6 +68,18 @@ describe("inventory page table", () => {
         })),
     });
 
+    // A forecast that expects no sales at all: the stock lasts forever (overstock, not OK).
+    await prisma.forecast.create({
+      data: {
+        shopId: shop.id,
+        sku: "G-ZERO",
+        channel: "amazon",
+        method: "zero",
+        horizonDays: 90,
+        points: constantForecast(0),
+      },
+    });
+
     const table = await inventoryTable(shop, new URLSearchParams("sort=sku"), TODAY);
     expect(table.rows.map((row) => [row.sku, row.bucket])).toEqual([
       ["A-OUT", "out"],
@@ -75,8 +88,9 @@ describe("inventory page table", () => {
       ["D-OK", "ok"],
       ["E-OVER", "overstock"],
       ["F-NOFC", "ok"],
+      ["G-ZERO", "overstock"],
     ]);
-    expect(table.counts).toEqual({ out: 1, critical: 1, low: 1, ok: 2, overstock: 1 });
+    expect(table.counts).toEqual({ out: 1, critical: 1, low: 1, ok: 2, overstock: 2 });
     // 30 units at 5 a day: 6.0 days of cover, the last unit sells on the 6th forecast day.
     expect(inventoryCells(table.rows[1]!).slice(0, 8)).toEqual([
       "B-CRIT",
@@ -98,6 +112,6 @@ describe("inventory page table", () => {
     expect(desc.rows[0]!.sku).toBe("E-OVER");
     const paged = await inventoryTable(shop, new URLSearchParams("page=9"), TODAY);
     expect(paged).toMatchObject({ page: 1, pages: 1 });
-    expect(paged.pageRows).toHaveLength(6);
+    expect(paged.pageRows).toHaveLength(7);
   });
 });

@@ -1,5 +1,4 @@
 // The overview's charts, products, "needs attention" and freshness on data with known answers.
-import { ChannelOrder } from "@crosschannel/connector-sdk";
 import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
@@ -14,7 +13,7 @@ import {
 } from "#app/services/overview.server.ts";
 import { refreshRollups } from "#app/services/rollups.server.ts";
 
-import { createConnection, createShop, pageCommitter } from "../support/factories.ts";
+import { createConnection, createShop, pageCommitter, simpleOrder as order } from "../support/factories.ts";
 
 afterEach(async () => {
   await closeIngestPool();
@@ -22,43 +21,6 @@ afterEach(async () => {
 
 const TZ = "UTC";
 const NOW = new Date("2026-03-10T12:00:00.000Z");
-
-function order(channel: "amazon" | "shopify", id: string, placedAt: string, lines: Array<[string, number, string]>) {
-  return ChannelOrder.parse({
-    channel,
-    externalId: id,
-    placedAt,
-    marketplaceId: null,
-    status: "fulfilled",
-    rawStatus: "Shipped",
-    updatedAt: placedAt,
-    cancelledAt: null,
-    currency: "USD",
-    pricesKnown: true,
-    subtotal: null,
-    discountTotal: null,
-    shippingTotal: "0.00",
-    taxTotal: "0.00",
-    total: "0.00",
-    salesChannel: null,
-    refunds: [],
-    lines: lines.map(([sku, quantity, price], index) => ({
-      externalId: `${id}-${index}`,
-      sku,
-      title: sku,
-      quantity,
-      quantityCancelled: 0,
-      unitPrice: price,
-      grossSales: (Number(price) * quantity).toFixed(2),
-      discount: "0.00",
-      tax: null,
-      shipping: null,
-      status: "fulfilled" as const,
-      rawStatus: "Shipped",
-      cancelled: false,
-    })),
-  });
-}
 
 // MUG: 10.00 each, cost 4.00. LAMP: 20.00 each, cost 30.00 (sold at a loss). PEN: 2.00, no cost, no product.
 async function seed(domain: string) {

@@ -1,4 +1,4 @@
-import type { SinkPage } from "@crosschannel/connector-sdk";
+import { ChannelOrder, type SinkPage } from "@crosschannel/connector-sdk";
 import { Prisma, type Channel } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
@@ -193,4 +193,42 @@ export function pageCommitter(
       checkpoint: { page: pageNumber },
     });
   };
+}
+
+/** A fulfilled USD order of whole-cent lines (SKU, quantity, unit price) placed at `placedAt`, as a connector emits it. */
+export function simpleOrder(channel: Channel, id: string, placedAt: string, lines: Array<[string, number, string]>) {
+  return ChannelOrder.parse({
+    channel,
+    externalId: id,
+    placedAt,
+    marketplaceId: null,
+    status: "fulfilled",
+    rawStatus: "Shipped",
+    updatedAt: placedAt,
+    cancelledAt: null,
+    currency: "USD",
+    pricesKnown: true,
+    subtotal: null,
+    discountTotal: null,
+    shippingTotal: "0.00",
+    taxTotal: "0.00",
+    total: "0.00",
+    salesChannel: null,
+    refunds: [],
+    lines: lines.map(([sku, quantity, price], index) => ({
+      externalId: `${id}-${index}`,
+      sku,
+      title: sku,
+      quantity,
+      quantityCancelled: 0,
+      unitPrice: price,
+      grossSales: (Number(price) * quantity).toFixed(2),
+      discount: "0.00",
+      tax: null,
+      shipping: null,
+      status: "fulfilled" as const,
+      rawStatus: "Shipped",
+      cancelled: false,
+    })),
+  });
 }

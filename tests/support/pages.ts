@@ -42,3 +42,21 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOTS}/${name}-375.png`, fullPage: true });
   await page.setViewportSize({ width: 1280, height: 900 });
 }
+
+/**
+ * A table's body as shown: one array of cell texts per row, without the words Polaris adds for
+ * screen readers only (a badge's tone, say).
+ */
+export async function tableTexts(page: Page, selector: string): Promise<string[][]> {
+  return page.locator(`${selector} tbody tr`).evaluateAll((rows) =>
+    rows.map((row) =>
+      [...row.children].map((cell) => {
+        let text = (cell as HTMLElement).innerText;
+        for (const hidden of cell.querySelectorAll('[class*="visuallyHidden"]')) {
+          text = text.replace(hidden.textContent ?? "", "");
+        }
+        return text.trim();
+      }),
+    ),
+  );
+}
