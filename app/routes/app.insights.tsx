@@ -7,7 +7,6 @@ import {
   Box,
   Button,
   Card,
-  EmptyState,
   InlineStack,
   Layout,
   Pagination,
@@ -225,13 +224,18 @@ export default function Insights() {
                 onSelect={(index) => navigate(`/app/insights?status=${data.tabs[index]}`)}
               />
               {data.alerts.alerts.length === 0 ? (
-                <EmptyState heading={`No ${TAB_LABELS[data.alerts.status].toLowerCase()} alerts`} image="">
-                  <p>
-                    {data.alerts.status === "open"
-                      ? "Alerts appear here when sales look unusual, stock runs low or a channel's access is about to expire."
-                      : "Alerts you act on move here."}
-                  </p>
-                </EmptyState>
+                <Box padding="400">
+                  <BlockStack gap="100">
+                    <Text as="h3" variant="headingSm" id="alerts-none">
+                      {`No ${TAB_LABELS[data.alerts.status].toLowerCase()} alerts`}
+                    </Text>
+                    <Text as="p" tone="subdued">
+                      {data.alerts.status === "open"
+                        ? "Alerts appear here when sales look unusual, stock runs low or a channel's access is about to expire."
+                        : "Alerts you act on move here."}
+                    </Text>
+                  </BlockStack>
+                </Box>
               ) : (
                 <BlockStack>
                   {data.alerts.alerts.map((alert) => (
