@@ -4,15 +4,24 @@ import { freePort } from "./ports.ts";
 
 const REDIS_SERVER = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].find((path) => existsSync(path));
 
-/** A throwaway redis-server on loopback for one test file (CI installs Debian's redis-server). */
-export async function startRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
+/**
+ * A throwaway redis-server on loopback for one test file (CI installs Debian's redis-server).
+ * With `dir`, it keeps an append-only file there (fsync on every write), as a production Redis
+ * for queues does, so a restart on the same `port` and `dir` comes back with every job.
+ */
+export async function startRedis(
+  options: { port?: number; dir?: string } = {},
+): Promise<{ url: string; port: number; stop: () => Promise<void> }> {
   if (!REDIS_SERVER) {
     throw new Error("redis-server is not installed: `apt-get install -y redis-server` (as .ci/run does).");
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
+  const persistence = options.dir
+    ? ["--dir", options.dir, "--appendonly", "yes", "--appendfsync", "always"]
+    : ["--appendonly", "no"];
   const child: ChildProcess = spawn(
     REDIS_SERVER,
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence],
     {
       stdio: ["ignore", "pipe", "pipe"],
     },
@@ -29,6 +38,7 @@ export async function startRedis(): Promise<{ url: string; stop: () => Promise<v
   });
   return {
     url: `redis://127.0.0.1:${port}`,
+    port,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once("exit", () => resolve());
