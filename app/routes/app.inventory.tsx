@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link as RemixLink, useLoaderData, useLocation, useNavigate, useNavigation } from "@remix-run/react";
+import { Link as RemixLink, useLoaderData } from "@remix-run/react";
 import {
   Badge,
   BlockStack,
@@ -11,16 +11,14 @@ import {
   EmptyState,
   InlineStack,
   Layout,
-  Pagination,
   Select,
   Text,
-  TextField,
 } from "@shopify/polaris";
-import { useEffect, useState } from "react";
 
 import { Defined } from "#app/components/defined.tsx";
 import { ExportButton } from "#app/components/ExportButton.tsx";
 import { formatCount } from "#app/components/format.ts";
+import { SearchForm, TablePager, useUrlState } from "#app/components/table-controls.tsx";
 import { TitledPage } from "#app/components/titled-page.tsx";
 import { useLiveData } from "#app/components/use-live-data.ts";
 import { localDay } from "#app/analytics/days.ts";
@@ -83,27 +81,11 @@ const SORT_COLUMNS: Array<string | null> = ["sku", null, null, "available", null
 
 export default function Inventory() {
   const data = useLoaderData<typeof loader>();
-  const location = useLocation();
-  const navigate = useNavigate();
-  const navigation = useNavigation();
+  const { go } = useUrlState("/app/inventory");
   useLiveData();
-  const [query, setQuery] = useState(data.filters.q);
-  useEffect(() => setQuery(data.filters.q), [data.filters.q]);
   const name = (id: string) => data.channelNames[id] ?? id;
   const { leadTimeDays, lowStockDays, serviceLevel } = data.settings;
   const labels = data.bucketLabels;
-
-  const withParams = (changes: Record<string, string | null>) => {
-    const params = new URLSearchParams(location.search);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null || value === "") params.delete(key);
-      else params.set(key, value);
-    }
-    if (!("page" in changes)) params.delete("page");
-    const search = params.toString();
-    return `/app/inventory${search ? `?${search}` : ""}`;
-  };
-  const go = (changes: Record<string, string | null>) => navigate(withParams(changes));
 
   // Definitions from docs/metrics.md ("Inventory" and "Inventory buckets"), with this shop's settings.
   const definitions = {
@@ -165,42 +147,26 @@ export default function Inventory() {
                     ))}
                   </ButtonGroup>
                 </div>
-                <Form method="get" action="/app/inventory">
-                  {(["bucket", "channel", "sort", "dir"] as const).map((key) => {
-                    const value = new URLSearchParams(location.search).get(key);
-                    return value ? <input key={key} type="hidden" name={key} value={value} /> : null;
-                  })}
-                  <InlineStack gap="300" blockAlign="end" wrap>
-                    <Box minWidth="14rem">
-                      <TextField
-                        label="Search"
-                        name="q"
-                        id="inventory-search"
-                        value={query}
-                        onChange={setQuery}
-                        placeholder="SKU"
-                        autoComplete="off"
-                        clearButton
-                        onClearButtonClick={() => go({ q: null })}
-                      />
-                    </Box>
-                    <Button submit loading={navigation.state === "loading"}>
-                      Search
-                    </Button>
-                    <Box minWidth="10rem">
-                      <Select
-                        label="Channel"
-                        id="inventory-channel"
-                        options={[
-                          { label: "All channels", value: "" },
-                          ...data.channels.map((id) => ({ label: name(id), value: id })),
-                        ]}
-                        value={data.filters.channel ?? ""}
-                        onChange={(value) => go({ channel: value || null })}
-                      />
-                    </Box>
-                  </InlineStack>
-                </Form>
+                <SearchForm
+                  path="/app/inventory"
+                  keep={["bucket", "channel", "sort", "dir"]}
+                  id="inventory-search"
+                  query={data.filters.q}
+                  placeholder="SKU"
+                >
+                  <Box minWidth="10rem">
+                    <Select
+                      label="Channel"
+                      id="inventory-channel"
+                      options={[
+                        { label: "All channels", value: "" },
+                        ...data.channels.map((id) => ({ label: name(id), value: id })),
+                      ]}
+                      value={data.filters.channel ?? ""}
+                      onChange={(value) => go({ channel: value || null })}
+                    />
+                  </Box>
+                </SearchForm>
               </BlockStack>
             </Card>
             <Card padding="0">
@@ -283,19 +249,7 @@ export default function Inventory() {
                   />
                 </div>
               )}
-              {data.pages > 1 ? (
-                <Box padding="400">
-                  <InlineStack align="center">
-                    <Pagination
-                      hasPrevious={data.page > 1}
-                      previousURL={withParams({ page: String(data.page - 1) })}
-                      hasNext={data.page < data.pages}
-                      nextURL={withParams({ page: String(data.page + 1) })}
-                      label={`Page ${data.page} of ${data.pages}`}
-                    />
-                  </InlineStack>
-                </Box>
-              ) : null}
+              <TablePager path="/app/inventory" page={data.page} pages={data.pages} />
             </Card>
           </BlockStack>
         </Layout.Section>

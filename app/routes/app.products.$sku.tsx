@@ -13,6 +13,7 @@ import { LineChart } from "#app/components/charts/index.tsx";
 import { Defined } from "#app/components/defined.tsx";
 import { formatCount, formatMoney, formatPercent1, formatShortDay } from "#app/components/format.ts";
 import { RangeSelect } from "#app/components/range-select.tsx";
+import { RangeErrorBanner } from "#app/components/table-controls.tsx";
 import { TitledPage } from "#app/components/titled-page.tsx";
 import { useLiveData } from "#app/components/use-live-data.ts";
 import { localDay } from "#app/analytics/days.ts";
@@ -81,6 +82,14 @@ function Figure({
   );
 }
 
+/** The forecast's range bounds, drawn dashed around its mean. */
+const BANDS = [
+  { name: "80% range, high", bound: "hi80" },
+  { name: "80% range, low", bound: "lo80" },
+  { name: "95% range, high", bound: "hi95" },
+  { name: "95% range, low", bound: "lo95" },
+] as const;
+
 const LISTING_TONES: Record<string, "success" | "attention" | "critical" | undefined> = {
   active: "success",
   inactive: "attention",
@@ -107,9 +116,7 @@ export default function ProductDetail() {
       <Layout>
         {data.rangeError ? (
           <Layout.Section>
-            <Banner tone="warning" title="That date range cannot be shown">
-              <p>{data.rangeError}</p>
-            </Banner>
+            <RangeErrorBanner error={data.rangeError} />
           </Layout.Section>
         ) : null}
         {!data.inCatalog ? (
@@ -227,26 +234,11 @@ export default function ProductDetail() {
                             name: "Forecast",
                             data: forecast.points.map((point) => ({ key: point.day, value: point.mean })),
                           },
-                          {
-                            name: "80% range, high",
+                          ...BANDS.map((band) => ({
+                            name: band.name,
                             comparison: true,
-                            data: forecast.points.map((point) => ({ key: point.day, value: point.hi80 })),
-                          },
-                          {
-                            name: "80% range, low",
-                            comparison: true,
-                            data: forecast.points.map((point) => ({ key: point.day, value: point.lo80 })),
-                          },
-                          {
-                            name: "95% range, high",
-                            comparison: true,
-                            data: forecast.points.map((point) => ({ key: point.day, value: point.hi95 })),
-                          },
-                          {
-                            name: "95% range, low",
-                            comparison: true,
-                            data: forecast.points.map((point) => ({ key: point.day, value: point.lo95 })),
-                          },
+                            data: forecast.points.map((point) => ({ key: point.day, value: point[band.bound] })),
+                          })),
                         ]}
                         height={220}
                         label={`Forecast units per day of ${data.sku} on ${name(forecast.channel)}, with its 80% and 95% ranges`}

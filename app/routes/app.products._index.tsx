@@ -1,27 +1,23 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link as RemixLink, useLoaderData, useLocation, useNavigate, useNavigation } from "@remix-run/react";
+import { Link as RemixLink, useLoaderData } from "@remix-run/react";
 import {
   Badge,
-  Banner,
   BlockStack,
   Box,
-  Button,
   Card,
   DataTable,
   EmptyState,
   InlineStack,
   Layout,
-  Pagination,
   Select,
   Text,
-  TextField,
 } from "@shopify/polaris";
-import { useEffect, useState } from "react";
 
 import { Defined } from "#app/components/defined.tsx";
 import { ExportButton } from "#app/components/ExportButton.tsx";
 import { formatCount, formatMoney, formatPercent1 } from "#app/components/format.ts";
 import { RangeSelect } from "#app/components/range-select.tsx";
+import { RangeErrorBanner, SearchForm, TablePager, useUrlState } from "#app/components/table-controls.tsx";
 import { TitledPage } from "#app/components/titled-page.tsx";
 import { useLiveData } from "#app/components/use-live-data.ts";
 import { localDay } from "#app/analytics/days.ts";
@@ -71,27 +67,10 @@ const ABC_TONES = { A: "success", B: "info", C: undefined } as const;
 
 export default function Products() {
   const data = useLoaderData<typeof loader>();
-  const location = useLocation();
-  const navigate = useNavigate();
-  const navigation = useNavigation();
+  const { search, href: withParams, go } = useUrlState("/app/products");
   useLiveData();
-  const [query, setQuery] = useState(data.filters.q);
-  useEffect(() => setQuery(data.filters.q), [data.filters.q]);
   const name = (id: string) => data.channelNames[id] ?? id;
   const money = (amount: string) => formatMoney(amount, data.currency);
-
-  /** The current URL with some parameters changed (a filter or the sort resets the page). */
-  const withParams = (changes: Record<string, string | null>) => {
-    const params = new URLSearchParams(location.search);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null || value === "") params.delete(key);
-      else params.set(key, value);
-    }
-    if (!("page" in changes)) params.delete("page");
-    const search = params.toString();
-    return `/app/products${search ? `?${search}` : ""}`;
-  };
-  const go = (changes: Record<string, string | null>) => navigate(withParams(changes));
 
   const sortIndex = COLUMNS.findIndex((column) => column.sort === data.filters.sort);
   const sortable = COLUMNS.map((column) => column.sort !== undefined);
@@ -105,72 +84,53 @@ export default function Products() {
       <Layout>
         {data.rangeError ? (
           <Layout.Section>
-            <Banner tone="warning" title="That date range cannot be shown">
-              <p>{data.rangeError}</p>
-            </Banner>
+            <RangeErrorBanner error={data.rangeError} />
           </Layout.Section>
         ) : null}
         <Layout.Section>
           <BlockStack gap="400">
             <Card>
-              <Form method="get" action="/app/products" id="product-filters">
-                {/* Keep the range and the sort when searching. */}
-                {(["from", "to", "sort", "dir", "channel", "abc"] as const).map((key) => {
-                  const value = new URLSearchParams(location.search).get(key);
-                  return value ? <input key={key} type="hidden" name={key} value={value} /> : null;
-                })}
-                <InlineStack gap="300" blockAlign="end" wrap>
-                  <Box minWidth="14rem">
-                    <TextField
-                      label="Search"
-                      name="q"
-                      id="product-search"
-                      value={query}
-                      onChange={setQuery}
-                      placeholder="SKU or product name"
-                      autoComplete="off"
-                      clearButton
-                      onClearButtonClick={() => go({ q: null })}
-                    />
-                  </Box>
-                  <Button submit loading={navigation.state === "loading"}>
-                    Search
-                  </Button>
-                  <Box minWidth="10rem">
-                    <RangeSelect
-                      presets={data.presets}
-                      range={data.range}
-                      onChange={(range) => go({ from: range.from, to: range.to })}
-                    />
-                  </Box>
-                  <Box minWidth="10rem">
-                    <Select
-                      label="Channel"
-                      id="product-channel"
-                      options={[
-                        { label: "All channels", value: "" },
-                        ...data.channels.map((id) => ({ label: name(id), value: id })),
-                      ]}
-                      value={data.filters.channel ?? ""}
-                      onChange={(value) => go({ channel: value || null })}
-                    />
-                  </Box>
-                  <Box minWidth="8rem">
-                    <Select
-                      label="ABC class"
-                      id="product-abc"
-                      options={[
-                        { label: "All classes", value: "" },
-                        { label: "A", value: "A" },
-                        { label: "B", value: "B" },
-                        { label: "C", value: "C" },
-                      ]}
-                      value={data.filters.abc ?? ""}
-                      onChange={(value) => go({ abc: value || null })}
-                    />
-                  </Box>
-                </InlineStack>
-              </Form>
+              <SearchForm
+                path="/app/products"
+                keep={["from", "to", "sort", "dir", "channel", "abc"]}
+                id="product-search"
+                query={data.filters.q}
+                placeholder="SKU or product name"
+              >
+                <Box minWidth="10rem">
+                  <RangeSelect
+                    presets={data.presets}
+                    range={data.range}
+                    onChange={(range) => go({ from: range.from, to: range.to })}
+                  />
+                </Box>
+                <Box minWidth="10rem">
+                  <Select
+                    label="Channel"
+                    id="product-channel"
+                    options={[
+                      { label: "All channels", value: "" },
+                      ...data.channels.map((id) => ({ label: name(id), value: id })),
+                    ]}
+                    value={data.filters.channel ?? ""}
+                    onChange={(value) => go({ channel: value || null })}
+                  />
+                </Box>
+                <Box minWidth="8rem">
+                  <Select
+                    label="ABC class"
+                    id="product-abc"
+                    options={[
+                      { label: "All classes", value: "" },
+                      { label: "A", value: "A" },
+                      { label: "B", value: "B" },
+                      { label: "C", value: "C" },
+                    ]}
+                    value={data.filters.abc ?? ""}
+                    onChange={(value) => go({ abc: value || null })}
+                  />
+                </Box>
+              </SearchForm>
             </Card>
             <Card padding="0">
               <Box padding="400">
@@ -224,7 +184,7 @@ export default function Products() {
                     fixedFirstColumns={1}
                     rows={data.pageRows.map((row) => [
                       <BlockStack key={row.sku} gap="050">
-                        <RemixLink to={`/app/products/${encodeURIComponent(row.sku)}${location.search}`}>
+                        <RemixLink to={`/app/products/${encodeURIComponent(row.sku)}${search}`}>
                           {row.title ?? row.sku}
                         </RemixLink>
                         <Text as="span" tone="subdued" variant="bodySm">
@@ -261,19 +221,7 @@ export default function Products() {
                   />
                 </div>
               )}
-              {data.pages > 1 ? (
-                <Box padding="400">
-                  <InlineStack align="center" blockAlign="center" gap="300">
-                    <Pagination
-                      hasPrevious={data.page > 1}
-                      previousURL={withParams({ page: String(data.page - 1) })}
-                      hasNext={data.page < data.pages}
-                      nextURL={withParams({ page: String(data.page + 1) })}
-                      label={`Page ${data.page} of ${data.pages}`}
-                    />
-                  </InlineStack>
-                </Box>
-              ) : null}
+              <TablePager path="/app/products" page={data.page} pages={data.pages} />
             </Card>
           </BlockStack>
         </Layout.Section>
