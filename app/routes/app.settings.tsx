@@ -84,7 +84,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
   const section = settingsSection(url.searchParams.get("section"));
   const page = pageNumber(url.searchParams.get("page"));
-  const base = { section, page, shop: { currency: shop.currency, timezone: shop.timezone } };
+  const base = {
+    section,
+    sections: [...SETTINGS_SECTIONS],
+    page,
+    shop: { currency: shop.currency, timezone: shop.timezone },
+  };
   switch (section) {
     case "costs":
       return json({ ...base, costs: await unitCosts(shop.id, page) });
@@ -107,9 +112,22 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     case "stock":
       return json({ ...base, stock: await stockSettings(shop.id) });
     case "alerts":
-      return json({ ...base, destinations: await listDestinations(shop.id) });
-    case "audit":
-      return json({ ...base, audit: await auditLog(shop.id, page) });
+      return json({
+        ...base,
+        destinations: await listDestinations(shop.id),
+        // The service's choices, sent to the form (the client bundle cannot import a server module).
+        choices: { kinds: [...ALERT_KINDS], severities: [...ALERT_SEVERITIES], frequencies: [...FREQUENCIES] },
+      });
+    case "audit": {
+      const audit = await auditLog(shop.id, page);
+      return json({
+        ...base,
+        audit: {
+          ...audit,
+          entries: audit.entries.map((entry) => ({ ...entry, label: AUDIT_ACTIONS[entry.action] ?? entry.action })),
+        },
+      });
+    }
   }
 };
 
@@ -764,13 +782,16 @@ function StockSection({ data }: { data: Section<"stock"> }) {
 // --- Alert destinations -------------------------------------------------------------------
 
 type DestinationView = Section<"destinations">["destinations"][number];
+type DestinationChoices = Section<"destinations">["choices"];
 
 function DestinationForm({
   destination,
+  choices,
   answer,
   onCancel,
 }: {
   destination?: DestinationView;
+  choices: DestinationChoices;
   answer: ActionData | undefined;
   onCancel?: () => void;
 }) {
@@ -831,7 +852,7 @@ function DestinationForm({
               Alert kinds
             </Text>
             <InlineStack gap="300" wrap>
-              {ALERT_KINDS.map((alertKind) => (
+              {choices.kinds.map((alertKind) => (
                 <Checkbox
                   key={alertKind}
                   label={KIND_LABELS[alertKind] ?? alertKind}
@@ -855,7 +876,7 @@ function DestinationForm({
               label="Minimum severity"
               initial={destination?.minSeverity ?? "warning"}
               error={errors.minSeverity}
-              options={ALERT_SEVERITIES.map((severity) => ({
+              options={choices.severities.map((severity) => ({
                 label: severity.charAt(0).toUpperCase() + severity.slice(1),
                 value: severity,
               }))}
@@ -865,7 +886,7 @@ function DestinationForm({
               label="Frequency"
               initial={destination?.frequency ?? "immediate"}
               error={errors.frequency}
-              options={FREQUENCIES.map((frequency) => ({
+              options={choices.frequencies.map((frequency) => ({
                 label: frequency === "immediate" ? "Each alert as it opens" : "One digest a day",
                 value: frequency,
               }))}
@@ -884,7 +905,7 @@ function DestinationForm({
   );
 }
 
-function DestinationCard({ destination }: { destination: DestinationView }) {
+function DestinationCard({ destination, choices }: { destination: DestinationView; choices: DestinationChoices }) {
   const answer = useAnswer("update-destination", destination.id);
   const [editing, setEditing] = useState(false);
   useEffect(() => {
@@ -925,7 +946,12 @@ function DestinationCard({ destination }: { destination: DestinationView }) {
           )}
         </InlineStack>
         {editing ? (
-          <DestinationForm destination={destination} answer={answer} onCancel={() => setEditing(false)} />
+          <DestinationForm
+            destination={destination}
+            choices={choices}
+            answer={answer}
+            onCancel={() => setEditing(false)}
+          />
         ) : (
           <BlockStack gap="100">
             {answer?.ok ? <SaveBanner answer={answer} /> : null}
@@ -972,6 +998,7 @@ function AlertsSection({ data }: { data: Section<"destinations"> }) {
                   <DestinationCard
                     key={`${destination.id}-${String(destination.updatedAt)}`}
                     destination={destination}
+                    choices={data.choices}
                   />
                 ))}
               </BlockStack>
@@ -985,7 +1012,7 @@ function AlertsSection({ data }: { data: Section<"destinations"> }) {
             <Text as="h2" variant="headingMd">
               Add a destination
             </Text>
-            <DestinationForm key={createKey} answer={created} />
+            <DestinationForm key={createKey} choices={data.choices} answer={created} />
           </BlockStack>
         </Card>
       </Layout.Section>
@@ -1020,7 +1047,7 @@ function AuditSection({ data }: { data: Section<"audit"> }) {
                   headings={["When (UTC)", "What", "Who", "Details"]}
                   rows={audit.entries.map((entry) => [
                     entry.at.slice(0, 16).replace("T", " "),
-                    AUDIT_ACTIONS[entry.action] ?? entry.action,
+                    entry.label,
                     entry.actor,
                     [entry.target, entry.data].filter(Boolean).join(" "),
                   ])}
@@ -1041,18 +1068,18 @@ function AuditSection({ data }: { data: Section<"audit"> }) {
 export default function Settings() {
   const data = useLoaderData<typeof loader>();
   const navigate = useNavigate();
-  const selected = SETTINGS_SECTIONS.indexOf(data.section);
+  const selected = data.sections.indexOf(data.section);
   return (
     <TitledPage title="Settings">
       <BlockStack gap="400">
         <Tabs
-          tabs={SETTINGS_SECTIONS.map((section) => ({
+          tabs={data.sections.map((section) => ({
             id: `settings-${section}`,
             content: SECTION_LABELS[section],
             panelID: `settings-${section}-panel`,
           }))}
           selected={selected}
-          onSelect={(index) => navigate(`?section=${SETTINGS_SECTIONS[index] ?? "costs"}`)}
+          onSelect={(index) => navigate(`?section=${data.sections[index] ?? "costs"}`)}
         />
         <div id={`settings-${data.section}-panel`} role="tabpanel" aria-labelledby={`settings-${data.section}`}>
           {"costs" in data ? <CostsSection data={data} /> : null}
