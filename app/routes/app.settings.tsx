@@ -71,6 +71,12 @@ const SECTION_LABELS: Record<SettingsSection, string> = {
   audit: "Audit log",
 };
 
+const SECTION_NAV_CSS = `.settings-section-select { display: none; }
+@media (max-width: 47.9975em) {
+  .settings-section-tabs { display: none; }
+  .settings-section-select { display: block; }
+}`;
+
 const KIND_LABELS: Record<string, string> = {
   anomaly: "Sales anomalies",
   low_stock: "Low stock",
@@ -1072,15 +1078,27 @@ export default function Settings() {
   return (
     <TitledPage title="Settings">
       <BlockStack gap="400">
-        <Tabs
-          tabs={data.sections.map((section) => ({
-            id: `settings-${section}`,
-            content: SECTION_LABELS[section],
-            panelID: `settings-${section}-panel`,
-          }))}
-          selected={selected}
-          onSelect={(index) => navigate(`?section=${data.sections[index] ?? "costs"}`)}
-        />
+        {/* Six tabs do not fit a phone: below Polaris' md breakpoint the sections are a select. */}
+        <style>{SECTION_NAV_CSS}</style>
+        <div className="settings-section-select">
+          <Select
+            label="Section"
+            options={data.sections.map((section) => ({ label: SECTION_LABELS[section], value: section }))}
+            value={data.section}
+            onChange={(section) => navigate(`?section=${section}`)}
+          />
+        </div>
+        <div className="settings-section-tabs">
+          <Tabs
+            tabs={data.sections.map((section) => ({
+              id: `settings-${section}`,
+              content: SECTION_LABELS[section],
+              panelID: `settings-${section}-panel`,
+            }))}
+            selected={selected}
+            onSelect={(index) => navigate(`?section=${data.sections[index] ?? "costs"}`)}
+          />
+        </div>
         <div id={`settings-${data.section}-panel`} role="tabpanel" aria-labelledby={`settings-${data.section}`}>
           {"costs" in data ? <CostsSection data={data} /> : null}
           {"unmatched" in data ? <SkusSection data={data} /> : null}
