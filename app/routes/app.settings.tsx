@@ -943,7 +943,6 @@ function DestinationCard({ destination, choices }: { destination: DestinationVie
                   tone="critical"
                   loading={deleting}
                   accessibilityLabel={`Delete ${destination.name}`}
-                  onClick={() => undefined}
                 >
                   Delete
                 </Button>
