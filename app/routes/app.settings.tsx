@@ -938,12 +938,7 @@ function DestinationCard({ destination, choices }: { destination: DestinationVie
                 <input type="hidden" name="intent" value="delete-destination" />
                 <input type="hidden" name="id" value={destination.id} />
                 <input type="hidden" name="name" value={destination.name} />
-                <Button
-                  submit
-                  tone="critical"
-                  loading={deleting}
-                  accessibilityLabel={`Delete ${destination.name}`}
-                >
+                <Button submit tone="critical" loading={deleting} accessibilityLabel={`Delete ${destination.name}`}>
                   Delete
                 </Button>
               </Form>
