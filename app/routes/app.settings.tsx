@@ -39,6 +39,7 @@ import { requireShop } from "#app/services/auth.server.ts";
 import { currenciesInUse } from "#app/services/fx.server.ts";
 import {
   AUDIT_ACTIONS,
+  auditDetails,
   MERCHANT,
   SETTINGS_SECTIONS,
   destinationInput,
@@ -130,7 +131,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
         ...base,
         audit: {
           ...audit,
-          entries: audit.entries.map((entry) => ({ ...entry, label: AUDIT_ACTIONS[entry.action] ?? entry.action })),
+          entries: audit.entries.map((entry) => ({
+            ...entry,
+            label: AUDIT_ACTIONS[entry.action] ?? entry.action,
+            details: auditDetails(entry.data),
+          })),
         },
       });
     }
@@ -142,6 +147,8 @@ interface ActionData {
   ok: boolean;
   message: string;
   fieldErrors?: FieldErrors;
+  /** "info" for an answer that saved nothing yet (a preview). */
+  tone?: "info";
   /** Which row or destination the answer is about. */
   key?: string;
   preview?: { fileName: string; csv: string; rows: CostPreviewRow[]; more: number; errors: CostRowError[] };
@@ -169,13 +176,16 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     case "preview-costs": {
       const result = await previewCostFile(shop.id, form.get("file"));
       if (!result.ok) return answer(result);
-      const { ok, ...preview } = result;
+      const { ok: _ok, ...preview } = result;
+      const rows = preview.rows.length + preview.more;
       return answer({
-        ok,
+        // A preview saves nothing: informational when the file is good, an error when it is not.
+        ok: preview.errors.length === 0,
+        tone: "info",
         message:
           preview.errors.length > 0
             ? `Nothing will be imported from ${preview.fileName}: fix the ${preview.errors.length} error${preview.errors.length === 1 ? "" : "s"} below and upload it again.`
-            : `${preview.rows.length + preview.more} row${preview.rows.length + preview.more === 1 ? "" : "s"} of ${preview.fileName} are ready to import.`,
+            : `${rows} row${rows === 1 ? " is" : "s are"} ready to import from ${preview.fileName}; nothing is saved until you import.`,
         preview,
       });
     }
@@ -263,7 +273,7 @@ function SaveBanner({ answer }: { answer: ActionData | undefined }) {
   if (!answer) return null;
   return (
     <div role={answer.ok ? "status" : "alert"}>
-      <Banner tone={answer.ok ? "success" : "critical"}>{answer.message}</Banner>
+      <Banner tone={answer.ok ? (answer.tone ?? "success") : "critical"}>{answer.message}</Banner>
     </div>
   );
 }
@@ -857,7 +867,7 @@ function DestinationForm({
             <Text as="p" variant="bodyMd">
               Alert kinds
             </Text>
-            <InlineStack gap="300" wrap>
+            <BlockStack gap="050">
               {choices.kinds.map((alertKind) => (
                 <Checkbox
                   key={alertKind}
@@ -870,13 +880,13 @@ function DestinationForm({
                   }
                 />
               ))}
-            </InlineStack>
+            </BlockStack>
             {errors.alertKinds ? <InlineError message={errors.alertKinds} fieldID={`${formId}-kinds`} /> : null}
             <Text as="p" tone="subdued" variant="bodySm">
               None checked: every kind.
             </Text>
           </BlockStack>
-          <FormLayout.Group condensed>
+          <FormLayout.Group>
             <Choice
               name="minSeverity"
               label="Minimum severity"
@@ -1049,7 +1059,7 @@ function AuditSection({ data }: { data: Section<"audit"> }) {
                     entry.at.slice(0, 16).replace("T", " "),
                     entry.label,
                     entry.actor,
-                    [entry.target, entry.data].filter(Boolean).join(" "),
+                    entry.details,
                   ])}
                   verticalAlign="top"
                 />
@@ -1075,12 +1085,14 @@ export default function Settings() {
         {/* Six tabs do not fit a phone: below Polaris' md breakpoint the sections are a select. */}
         <style>{SECTION_NAV_CSS}</style>
         <div className="settings-section-select">
-          <Select
-            label="Section"
-            options={data.sections.map((section) => ({ label: SECTION_LABELS[section], value: section }))}
-            value={data.section}
-            onChange={(section) => navigate(`?section=${section}`)}
-          />
+          <Box paddingInline={{ xs: "400", sm: "0" }}>
+            <Select
+              label="Section"
+              options={data.sections.map((section) => ({ label: SECTION_LABELS[section], value: section }))}
+              value={data.section}
+              onChange={(section) => navigate(`?section=${section}`)}
+            />
+          </Box>
         </div>
         <div className="settings-section-tabs">
           <Tabs

@@ -413,3 +413,18 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   "alert_destination.updated": "Alert destination changed",
   "alert_destination.deleted": "Alert destination deleted",
 };
+
+/** An audit entry's data in words: "file: costs.csv, rows: 2" (nested values as JSON). */
+export function auditDetails(data: string | null): string {
+  if (data === null) return "";
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch {
+    return data;
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return JSON.stringify(parsed);
+  return Object.entries(parsed as Record<string, unknown>)
+    .map(([key, value]) => `${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`)
+    .join(", ");
+}

@@ -8,6 +8,7 @@ import { closeIngestPool } from "#app/db/pool.server.ts";
 import { upsertCatalog } from "#app/ingest/catalog.server.ts";
 import { createDestination, listDestinations, updateDestination } from "#app/services/alert-destinations.server.ts";
 import {
+  auditDetails,
   destinationInput,
   importCostFile,
   importRatesFile,
@@ -56,6 +57,13 @@ describe("sections and pages from the URL", () => {
     expect(settingsSection(null)).toBe("costs");
     expect(pageNumber("3")).toBe(3);
     for (const bad of ["0", "-1", "1.5", "x", null]) expect(pageNumber(bad)).toBe(1);
+  });
+
+  it("words an audit entry's data as key: value pairs", () => {
+    expect(auditDetails(JSON.stringify({ file: "a.csv", rows: 2, fields: ["name"] }))).toBe(
+      'file: a.csv, rows: 2, fields: ["name"]',
+    );
+    expect(auditDetails(null)).toBe("");
   });
 });
 
