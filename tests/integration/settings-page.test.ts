@@ -1,6 +1,16 @@
 // The Settings page's forms (app/services/settings-page.server.ts) on a real database: each bad
 // field gets an error under the form's own field name and nothing is stored; good input is
 // stored through the same services the CLI uses, scoped to the shop, and audited.
+import "../support/mock-shopify.ts";
+
+import {
+  API_KEY,
+  API_SECRET_KEY,
+  RequestType,
+  setUpValidRequest,
+  TEST_SHOP,
+  TEST_SHOP_NAME,
+} from "@shopify/shopify-api/test-helpers";
 import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
@@ -25,7 +35,10 @@ import {
   unmatchedSkuList,
 } from "#app/services/settings-page.server.ts";
 import { auditLog, unitCosts } from "#app/services/unit-costs.server.ts";
+import { action as exportAction } from "#app/routes/app.export.tsx";
+import { action as settingsAction, loader as settingsLoader } from "#app/routes/app.settings.tsx";
 import { createConnection, createShop } from "../support/factories.ts";
+import { storeOfflineSession } from "../support/shopify.ts";
 
 afterEach(async () => {
   await closeIngestPool();
@@ -369,5 +382,69 @@ describe("alert destination forms", () => {
     expect(result.ok).toBe(false);
     expect(!result.ok && Object.keys(result.fieldErrors).sort()).toEqual(["emails", "name"]);
     expect(await listDestinations(shop.id)).toEqual([]);
+  });
+});
+
+describe("the route, as Shopify admin calls it", () => {
+  async function embedded(path: string, init?: { form: Record<string, string> }) {
+    const body = init ? new URLSearchParams(init.form) : undefined;
+    return setUpValidRequest(
+      {
+        type: init ? RequestType.Bearer : RequestType.Admin,
+        store: TEST_SHOP_NAME,
+        apiKey: API_KEY,
+        apiSecretKey: API_SECRET_KEY,
+      },
+      new Request(`https://my-test-app.myshopify.io${path}`, init ? { method: "POST", body } : undefined),
+    );
+  }
+
+  async function installedShop() {
+    await storeOfflineSession(TEST_SHOP);
+    const shop = await createShop(TEST_SHOP, { timezone: "UTC", currency: "USD" });
+    await prisma.product.create({ data: { shopId: shop.id, sku: "MUG-BLUE", title: "Blue mug", unitCost: "4" } });
+    return shop;
+  }
+
+  const body = async (response: unknown) => (await (response as Response).json()) as Record<string, unknown>;
+
+  it("loads the section the URL names, and only the shop's own data", async () => {
+    await installedShop();
+    const other = await createShop("other-shop.myshopify.com", { timezone: "UTC", currency: "USD" });
+    await prisma.product.create({ data: { shopId: other.id, sku: "THEIRS", title: "Theirs" } });
+    const costs = await body(
+      await settingsLoader({ request: await embedded("/app/settings?section=costs"), params: {}, context: {} }),
+    );
+    expect(costs).toMatchObject({ section: "costs", costs: { total: 1, products: [{ sku: "MUG-BLUE" }] } });
+    const skus = await body(
+      await settingsLoader({ request: await embedded("/app/settings?section=skus"), params: {}, context: {} }),
+    );
+    expect(skus).toMatchObject({ section: "skus", unmatched: [] });
+    expect(skus).not.toHaveProperty("costs");
+  });
+
+  it("answers a bad manual rate with its field error and stores nothing", async () => {
+    const shop = await installedShop();
+    const request = await embedded("/app/settings?section=rates", {
+      form: { intent: "manual-rate", base: "CAD", quote: "USD", day: "2026-11-03", rate: "1,2" },
+    });
+    const answer = await body(await settingsAction({ request, params: {}, context: {} }));
+    expect(answer).toMatchObject({
+      intent: "manual-rate",
+      ok: false,
+      fieldErrors: { rate: 'Rate must be a positive decimal number such as "1.3652"; got "1,2".' },
+    });
+    expect(await prisma.fxRate.count({ where: { shopId: shop.id } })).toBe(0);
+  });
+
+  it("audits a CSV export when /app/export signs its URL", async () => {
+    const shop = await installedShop();
+    const request = await embedded("/app/export", { form: { table: "inventory", params: "sort=sku" } });
+    const answer = (await exportAction({ request, params: {}, context: {} })) as { url: string | null };
+    expect(answer.url).toMatch(/^\/exports\//);
+    expect((await auditLog(shop.id)).entries[0]).toMatchObject({
+      action: "export.created",
+      data: JSON.stringify({ table: "inventory", params: "sort=sku" }),
+    });
   });
 });
