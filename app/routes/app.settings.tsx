@@ -1,5 +1,13 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useLocation, useNavigate, useNavigation } from "@remix-run/react";
+import {
+  Form,
+  useActionData,
+  useLoaderData,
+  useLocation,
+  useNavigate,
+  useNavigation,
+  useRouteLoaderData,
+} from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -754,14 +762,18 @@ function StockSection({ data }: { data: Section<"stock"> }) {
   const saving = useSubmitting("stock");
   return (
     <Layout>
-      <Layout.AnnotatedSection
-        title="Reorder defaults"
-        description="Every SKU's reorder point and suggested order use these: the demand expected over the lead time, plus safety stock for the service level."
-      >
+      <Layout.Section variant="oneHalf">
         <Card>
           <Form method="post" id="stock-settings" key={`${data.stock.leadTimeDays}-${data.stock.serviceLevelPercent}`}>
             <input type="hidden" name="intent" value="stock" />
             <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                Reorder defaults
+              </Text>
+              <Text as="p" tone="subdued">
+                Every SKU&apos;s reorder point and suggested order use these: the demand expected over the lead time,
+                plus safety stock for the service level. They apply to all products (there is no per-product setting).
+              </Text>
               <SaveBanner answer={answer} />
               <FormLayout>
                 <Field
@@ -790,7 +802,7 @@ function StockSection({ data }: { data: Section<"stock"> }) {
             </BlockStack>
           </Form>
         </Card>
-      </Layout.AnnotatedSection>
+      </Layout.Section>
     </Layout>
   );
 }
@@ -1075,9 +1087,21 @@ function AuditSection({ data }: { data: Section<"audit"> }) {
 
 // --- The page -----------------------------------------------------------------------------
 
+/** Inside Shopify admin, a save is also confirmed by App Bridge's toast (the banner stays for standalone use). */
+function useSaveToast() {
+  const app = useRouteLoaderData<{ embedded: boolean }>("routes/app");
+  const answer = useActionData<typeof action>() as ActionData | undefined;
+  useEffect(() => {
+    if (!app?.embedded || !answer?.ok || answer.tone) return;
+    const bridge = (window as { shopify?: { toast?: { show: (message: string) => void } } }).shopify;
+    bridge?.toast?.show(answer.message);
+  }, [app?.embedded, answer]);
+}
+
 export default function Settings() {
   const data = useLoaderData<typeof loader>();
   const navigate = useNavigate();
+  useSaveToast();
   const selected = data.sections.indexOf(data.section);
   return (
     <TitledPage title="Settings">

@@ -231,4 +231,41 @@ describe("the Settings page", () => {
     await page.close();
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it("adds, edits and deletes an alert destination, with the service's field errors", async () => {
+    const { page, errors } = await openPage(browser, `${demo.url}/app/settings?section=alerts`);
+    const form = page.locator("#new-destination");
+    await form.waitFor();
+    await form.getByLabel("Name", { exact: true }).fill("Ops");
+    await form.getByLabel("Email addresses").fill("not-an-email");
+    await form.getByRole("button", { name: "Add destination" }).click();
+    await page.getByText('"not-an-email" is not an email address.').waitFor();
+    expect(await page.getByText("Check emails: nothing was saved.").isVisible()).toBe(true);
+    await screenshots(page, "settings-alerts-bad-email");
+
+    await form.getByLabel("Email addresses").fill("ops@example.com");
+    await form.getByLabel("Low stock").check();
+    await form.getByRole("button", { name: "Add destination" }).click();
+    await page.getByText("Alerts now also go to Ops.").waitFor();
+    const list = () => page.locator("#destinations").innerText();
+    await expect.poll(list, { timeout: 10_000 }).toContain("ops@example.com");
+    expect(await list()).toContain("Low stock · warning and above · each alert as it opens");
+
+    await page.getByRole("button", { name: "Edit Ops" }).click();
+    const edit = page.locator('form[id^="destination-"]');
+    await edit.getByLabel("Name", { exact: true }).fill("Ops team");
+    await edit.getByRole("button", { name: "Save destination" }).click();
+    await page.getByText("Ops team is saved.").waitFor();
+    await expect.poll(list, { timeout: 10_000 }).toMatch(/Ops team\s+Email/);
+
+    await page.getByRole("button", { name: "Delete Ops team" }).click();
+    await page.getByText("Ops team is deleted: it gets no more alerts.").waitFor();
+    await expect.poll(list, { timeout: 10_000 }).not.toContain("ops@example.com");
+    const { rows } = await database.query<{ n: string }>(
+      `select count(*)::text as n from "AlertDestination" where name like 'Ops%'`,
+    );
+    expect(rows[0]?.n).toBe("0");
+    await page.close();
+    expect(errors).toEqual([]);
+  }, 120_000);
 });
