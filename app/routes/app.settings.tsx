@@ -443,7 +443,9 @@ function CostsSection({ data }: { data: Section<"costs"> }) {
                   columnContentTypes={["text", "text", "numeric", "text", "text", "text"]}
                   headings={["SKU", "Product", "Cost", "Currency", "Effective date", "Source"]}
                   rows={costs.products.map((product) => [
-                    product.sku,
+                    <span key="sku" style={{ whiteSpace: "nowrap" }}>
+                      {product.sku}
+                    </span>,
                     product.title,
                     product.unitCost === null ? "No cost" : decimal.format(Number(product.unitCost)),
                     product.currency ?? (product.unitCost === null ? "—" : shop.currency),
