@@ -49,10 +49,11 @@ export async function upsertCatalog(
        ), upserted as (
          insert into "Product" (id, "shopId", sku, title, "unitCost", "costCurrency", "shopifyProductId",
              "shopifyVariantId", barcode, "shopifyInventoryItemId", "catalogUpdatedAt", "costUpdatedAt",
-             "createdAt", "updatedAt")
+             "costSource", "createdAt", "updatedAt")
          select gen_random_uuid()::text, $1, sku, title, unit_cost, currency, product_id, variant_id, barcode,
            inventory_item_id, updated_at::timestamptz at time zone 'UTC',
-           case when $10 and unit_cost is null then null else now() at time zone 'UTC' end, now(), now()
+           case when $10 and unit_cost is null then null else now() at time zone 'UTC' end,
+           case when unit_cost is null then null else 'shopify' end, now(), now()
          from input
          on conflict ("shopId", sku) do update set
            -- Newest wins for the catalog facts: an older products/update (or page) leaves them.
@@ -63,6 +64,8 @@ export async function upsertCatalog(
                             else excluded."costCurrency" end,
            "costUpdatedAt" = case when $10 and excluded."unitCost" is null then "Product"."costUpdatedAt"
                             else excluded."costUpdatedAt" end,
+           "costSource" = case when $10 and excluded."unitCost" is null then "Product"."costSource"
+                            else excluded."costSource" end,
            "shopifyProductId" = case when ${NEWER} then excluded."shopifyProductId" else "Product"."shopifyProductId" end,
            "shopifyVariantId" = case when ${NEWER} then excluded."shopifyVariantId" else "Product"."shopifyVariantId" end,
            barcode = case when ${NEWER} then excluded.barcode else "Product".barcode end,

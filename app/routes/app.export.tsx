@@ -2,6 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 
 import { requireShop } from "#app/services/auth.server.ts";
 import { ExportError, exportPath, exportToken } from "#app/services/exports.server.ts";
+import { audit } from "#app/services/shops.server.ts";
 
 /**
  * POST table=<name>&params=<the page's query string>: a download URL for the authenticated
@@ -13,7 +14,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const table = String(form.get("table") ?? "");
   const params = new URLSearchParams(String(form.get("params") ?? ""));
   try {
-    return { url: exportPath(exportToken(shop.id, table, params)), error: null };
+    const url = exportPath(exportToken(shop.id, table, params));
+    // Exports carry the shop's data out of the app: the Settings page's audit log lists them.
+    await audit(shop.id, "merchant", "export.created", { table, params: params.toString() });
+    return { url, error: null };
   } catch (error) {
     if (error instanceof ExportError)
       return Response.json({ url: null, error: error.message }, { status: error.status });

@@ -13,7 +13,11 @@ export { unmatchedSkus };
  * Maps a channel's SKU to a master product whose SKU differs (e.g. Amazon "MUG-BLUE-FBA" is
  * the catalog's "MUG-BLUE"): its rows link to the product, and the COGS of its orders are rolled up again.
  */
-export async function mapSku(shopId: string, input: { channel: Channel; sku: string; to: string }) {
+export async function mapSku(
+  shopId: string,
+  input: { channel: Channel; sku: string; to: string },
+  options: { actor?: string } = {},
+) {
   const product = await prisma.product.findUnique({ where: { shopId_sku: { shopId, sku: input.to } } });
   if (!product) {
     throw new InputError(
@@ -40,6 +44,6 @@ export async function mapSku(shopId: string, input: { channel: Channel; sku: str
   }
   await markRollupsStale(shopId, { skus: [input.sku] });
   await refreshRollups(shopId);
-  await audit(shopId, "cli", "sku.mapped", input);
+  await audit(shopId, options.actor ?? "cli", "sku.mapped", input);
   return { lines: linked.rowCount ?? 0, product: product.sku };
 }

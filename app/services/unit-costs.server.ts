@@ -141,7 +141,14 @@ export class CostImportError extends Error {
   }
 }
 
-async function applyCosts(shopId: string, rows: readonly Omit<CostRow, "line">[]): Promise<void> {
+/** Where a stored unit cost came from (Product.costSource). */
+export type CostSource = "shopify" | "csv" | "manual";
+
+async function applyCosts(
+  shopId: string,
+  rows: readonly Omit<CostRow, "line">[],
+  source: Exclude<CostSource, "shopify">,
+): Promise<void> {
   await prisma.$transaction(
     rows.map((row) =>
       prisma.product.update({
@@ -150,6 +157,7 @@ async function applyCosts(shopId: string, rows: readonly Omit<CostRow, "line">[]
           unitCost: row.cost,
           costCurrency: row.currency,
           costUpdatedAt: new Date(`${row.effectiveDate}T00:00:00Z`),
+          costSource: source,
         },
       }),
     ),
@@ -167,7 +175,7 @@ export async function importCostCsv(
 ): Promise<{ imported: number }> {
   const preview = await previewCostCsv(shopId, text);
   if (preview.errors.length > 0) throw new CostImportError(preview.errors);
-  await applyCosts(shopId, preview.rows);
+  await applyCosts(shopId, preview.rows, "csv");
   await audit(shopId, actor, "costs.imported", { file: fileName, rows: preview.rows.length });
   return { imported: preview.rows.length };
 }
@@ -189,7 +197,7 @@ export async function overrideUnitCost(
     .join(",")}\n`;
   const preview = await previewCostCsv(shopId, csv);
   if (preview.errors.length > 0) throw new CostImportError(preview.errors);
-  await applyCosts(shopId, preview.rows);
+  await applyCosts(shopId, preview.rows, "manual");
   await audit(shopId, actor, "costs.overridden", {
     sku: input.sku,
     cost: input.cost,
@@ -206,7 +214,7 @@ export async function unitCosts(shopId: string, page = 1, pageSize = 25) {
       orderBy: { sku: "asc" },
       skip: (page - 1) * pageSize,
       take: pageSize,
-      select: { sku: true, title: true, unitCost: true, costCurrency: true, costUpdatedAt: true },
+      select: { sku: true, title: true, unitCost: true, costCurrency: true, costUpdatedAt: true, costSource: true },
     }),
   ]);
   return {
@@ -219,6 +227,7 @@ export async function unitCosts(shopId: string, page = 1, pageSize = 25) {
       unitCost: p.unitCost?.toString() ?? null,
       currency: p.costCurrency,
       updatedAt: p.costUpdatedAt?.toISOString() ?? null,
+      source: p.unitCost === null ? null : ((p.costSource as CostSource | null) ?? null),
     })),
   };
 }
