@@ -8,4 +8,5 @@ export const NAV_PAGES = [
   { url: "/app/inventory", label: "Inventory" },
   { url: "/app/insights", label: "Insights" },
   { url: "/app/channels/amazon", label: "Connect Amazon" },
+  { url: "/app/settings", label: "Settings" },
 ] as const;

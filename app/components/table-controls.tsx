@@ -1,5 +1,5 @@
 import { Form, useLocation, useNavigate, useNavigation } from "@remix-run/react";
-import { Banner, Box, Button, InlineStack, Pagination, TextField } from "@shopify/polaris";
+import { Banner, Box, Button, InlineStack, Pagination, Select, TextField } from "@shopify/polaris";
 import { useEffect, useState, type ReactNode } from "react";
 
 /**
@@ -102,5 +102,33 @@ export function RangeErrorBanner({ error }: { error: string | null }) {
     <Banner tone="warning" title="That date range cannot be shown">
       <p>{error}</p>
     </Banner>
+  );
+}
+
+/** The "Channel" filter of a page: all channels, or one of those the page has data for. */
+export function ChannelSelect({
+  id,
+  channels,
+  names,
+  value,
+  onChange,
+}: {
+  id: string;
+  channels: readonly string[];
+  names: Record<string, string>;
+  value: string | null;
+  onChange: (channel: string | null) => void;
+}) {
+  return (
+    <Select
+      label="Channel"
+      id={id}
+      options={[
+        { label: "All channels", value: "" },
+        ...channels.map((channel) => ({ label: names[channel] ?? channel, value: channel })),
+      ]}
+      value={value ?? ""}
+      onChange={(next) => onChange(next || null)}
+    />
   );
 }

@@ -11,14 +11,13 @@ import {
   EmptyState,
   InlineStack,
   Layout,
-  Select,
   Text,
 } from "@shopify/polaris";
 
 import { Defined } from "#app/components/defined.tsx";
 import { ExportButton } from "#app/components/ExportButton.tsx";
 import { formatCount } from "#app/components/format.ts";
-import { SearchForm, TablePager, useUrlState } from "#app/components/table-controls.tsx";
+import { ChannelSelect, SearchForm, TablePager, useUrlState } from "#app/components/table-controls.tsx";
 import { TitledPage } from "#app/components/titled-page.tsx";
 import { useLiveData } from "#app/components/use-live-data.ts";
 import { localDay } from "#app/analytics/days.ts";
@@ -155,15 +154,12 @@ export default function Inventory() {
                   placeholder="SKU"
                 >
                   <Box minWidth="10rem">
-                    <Select
-                      label="Channel"
+                    <ChannelSelect
                       id="inventory-channel"
-                      options={[
-                        { label: "All channels", value: "" },
-                        ...data.channels.map((id) => ({ label: name(id), value: id })),
-                      ]}
-                      value={data.filters.channel ?? ""}
-                      onChange={(value) => go({ channel: value || null })}
+                      channels={data.channels}
+                      names={data.channelNames}
+                      value={data.filters.channel}
+                      onChange={(channel) => go({ channel })}
                     />
                   </Box>
                 </SearchForm>

@@ -17,7 +17,13 @@ import { Defined } from "#app/components/defined.tsx";
 import { ExportButton } from "#app/components/ExportButton.tsx";
 import { formatCount, formatMoney, formatPercent1 } from "#app/components/format.ts";
 import { RangeSelect } from "#app/components/range-select.tsx";
-import { RangeErrorBanner, SearchForm, TablePager, useUrlState } from "#app/components/table-controls.tsx";
+import {
+  ChannelSelect,
+  RangeErrorBanner,
+  SearchForm,
+  TablePager,
+  useUrlState,
+} from "#app/components/table-controls.tsx";
 import { TitledPage } from "#app/components/titled-page.tsx";
 import { useLiveData } from "#app/components/use-live-data.ts";
 import { localDay } from "#app/analytics/days.ts";
@@ -105,15 +111,12 @@ export default function Products() {
                   />
                 </Box>
                 <Box minWidth="10rem">
-                  <Select
-                    label="Channel"
+                  <ChannelSelect
                     id="product-channel"
-                    options={[
-                      { label: "All channels", value: "" },
-                      ...data.channels.map((id) => ({ label: name(id), value: id })),
-                    ]}
-                    value={data.filters.channel ?? ""}
-                    onChange={(value) => go({ channel: value || null })}
+                    channels={data.channels}
+                    names={data.channelNames}
+                    value={data.filters.channel}
+                    onChange={(channel) => go({ channel })}
                   />
                 </Box>
                 <Box minWidth="8rem">

@@ -1,33 +1,17 @@
 // The Insights page on the running demo, in Chromium: the week's summary written on demand,
 // net sales with anomalies marked, and an alert dismissed then reopened (leaving the demo as it was).
-import pg from "pg";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { launchBrowser } from "../../support/browser.ts";
-import { waitForEngine } from "../../support/demo-engine.ts";
+import { DEMO_SHOP, demoPageSuite } from "../../support/demo-engine.ts";
 import { openPage, screenshots } from "../../support/pages.ts";
 
-const demo = inject("demo");
-const SHOP = "crosschannel-demo.myshopify.com";
-let browser: Browser;
-let db: pg.Client;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  db = new pg.Client({ connectionString: demo.databaseUrl });
-  await db.connect();
-  // Alerts and anomalies come from the engine's first run, after the whole history is in.
-  await waitForEngine(db, SHOP);
-}, 320_000);
-afterAll(async () => {
-  await browser?.close();
-  await db?.end();
-});
+// Forecasts, alerts and anomalies come from the engine's first run, after the whole history is in.
+const suite = demoPageSuite({ engine: true });
+const SHOP = DEMO_SHOP;
 
 /** The status of the demo shop's alert with this title. */
 async function statusOf(title: string) {
-  const result = await db.query<{ status: string }>(
+  const result = await suite.db.query<{ status: string }>(
     `select a.status::text as status from "Alert" a join "Shop" s on s.id = a."shopId"
      where s.domain = $1 and a.title = $2`,
     [SHOP, title],
@@ -37,13 +21,13 @@ async function statusOf(title: string) {
 
 describe("insights page", () => {
   it("writes this week's summary on demand and draws each channel's net sales with its anomalies", async () => {
-    const { page, errors } = await openPage(browser, `${demo.url}/app/insights`);
+    const { page, errors } = await openPage(suite.browser, `${suite.url}/app/insights`);
     await page.getByRole("button", { name: /Write (this week's summary|it again now)/ }).click();
     await expect.poll(() => page.locator("#insights-result").innerText()).toBe("This week's summary is written.");
     const summary = await page.locator("#weekly-insight").innerText();
     expect(summary).toMatch(/Net sales (rose|fell|were)/);
     // The newest insight in the database is the one shown.
-    const stored = await db.query<{ text: string }>(
+    const stored = await suite.db.query<{ text: string }>(
       `select i.text from "Insight" i join "Shop" s on s.id = i."shopId" where s.domain = $1
        order by i."createdAt" desc limit 1`,
       [SHOP],
@@ -59,7 +43,7 @@ describe("insights page", () => {
   });
 
   it("dismisses an alert, shows it under Dismissed, and reopens it", async () => {
-    const { page, errors } = await openPage(browser, `${demo.url}/app/insights`);
+    const { page, errors } = await openPage(suite.browser, `${suite.url}/app/insights`);
     const first = page.getByRole("button", { name: /^Dismiss: / }).first();
     const title = (await first.getAttribute("aria-label"))!.replace(/^Dismiss: /, "");
     expect(await statusOf(title)).toEqual(["open"]);

@@ -2,30 +2,15 @@
 // stock, the buckets as filters, sorting, the CSV as shown, and the overview's links into it.
 import { readFile } from "node:fs/promises";
 
-import pg from "pg";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 
-import { launchBrowser } from "../../support/browser.ts";
-import { waitForEngine } from "../../support/demo-engine.ts";
+import { DEMO_SHOP, demoPageSuite } from "../../support/demo-engine.ts";
 import { openPage, screenshots, tableTexts } from "../../support/pages.ts";
 
-const demo = inject("demo");
-const SHOP = "crosschannel-demo.myshopify.com";
-let browser: Browser;
-let db: pg.Client;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  db = new pg.Client({ connectionString: demo.databaseUrl });
-  await db.connect();
-  // Forecasts (days of cover, buckets, the product's forecast) come from the engine's first run.
-  await waitForEngine(db, SHOP);
-}, 320_000);
-afterAll(async () => {
-  await browser?.close();
-  await db?.end();
-});
+// Forecasts, alerts and anomalies come from the engine's first run, after the whole history is in.
+const suite = demoPageSuite({ engine: true });
+const SHOP = DEMO_SHOP;
 
 async function tableRows(page: Page): Promise<string[][]> {
   return tableTexts(page, "#inventory-table table");
@@ -39,12 +24,12 @@ async function bucketCount(page: Page, bucket: string): Promise<number> {
 
 describe("inventory page", () => {
   it("lists every SKU × channel with stock, and its buckets add up to it", async () => {
-    const stocked = await db.query<{ n: number }>(
+    const stocked = await suite.db.query<{ n: number }>(
       `select count(*)::int as n from (select distinct l.channel, l.sku from "InventoryLevel" l
          join "Shop" s on s.id = l."shopId" where s.domain = $1) x`,
       [SHOP],
     );
-    const { page, errors } = await openPage(browser, `${demo.url}/app/inventory`);
+    const { page, errors } = await openPage(suite.browser, `${suite.url}/app/inventory`);
     await expect
       .poll(() => page.locator("#inventory-count").innerText())
       .toBe(`${new Intl.NumberFormat("en-US").format(stocked.rows[0]!.n)} SKUs by channel`);
@@ -62,7 +47,7 @@ describe("inventory page", () => {
   });
 
   it("filters by bucket and channel, and exports exactly the filtered rows", async () => {
-    const { page, errors } = await openPage(browser, `${demo.url}/app/inventory`);
+    const { page, errors } = await openPage(suite.browser, `${suite.url}/app/inventory`);
     const critical = await bucketCount(page, "critical");
     expect(critical).toBeGreaterThan(0);
     await page.locator("#bucket-critical").click();
@@ -90,7 +75,7 @@ describe("inventory page", () => {
   });
 
   it("opens on the bucket the overview's 'needs attention' links to", async () => {
-    const { page, errors } = await openPage(browser, `${demo.url}/app/inventory?bucket=out`);
+    const { page, errors } = await openPage(suite.browser, `${suite.url}/app/inventory?bucket=out`);
     expect(await page.locator("#bucket-out").getAttribute("aria-pressed")).toBe("true");
     const rows = await tableRows(page);
     expect(rows.every((cells) => cells[2] === "Out" && Number(cells[3]!.replace(/,/g, "")) <= 0)).toBe(true);

@@ -2,31 +2,16 @@
 // figures against the database's own sums, search, filters, sort, paging, CSV export as shown.
 import { readFile } from "node:fs/promises";
 
-import pg from "pg";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 
-import { launchBrowser } from "../../support/browser.ts";
-import { waitForEngine } from "../../support/demo-engine.ts";
+import { DEMO_SHOP, demoPageSuite } from "../../support/demo-engine.ts";
 import { openPage, screenshots, tableTexts } from "../../support/pages.ts";
 
-const demo = inject("demo");
-const SHOP = "crosschannel-demo.myshopify.com";
+// Forecasts, alerts and anomalies come from the engine's first run, after the whole history is in.
+const suite = demoPageSuite({ engine: true });
+const SHOP = DEMO_SHOP;
 const TZ = "America/New_York";
-let browser: Browser;
-let db: pg.Client;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  db = new pg.Client({ connectionString: demo.databaseUrl });
-  await db.connect();
-  // Forecasts (days of cover, buckets, the product's forecast) come from the engine's first run.
-  await waitForEngine(db, SHOP);
-}, 320_000);
-afterAll(async () => {
-  await browser?.close();
-  await db?.end();
-});
 
 const usd = (amount: string | number) =>
   new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(Number(amount));
@@ -55,7 +40,7 @@ function skuOf(cell: string): string {
 describe("products page", () => {
   it("shows each product's units and net sales as the rollups sum them, largest first", async () => {
     const { from, to } = closedRange();
-    const expected = await db.query<{ sku: string; units: number; net: string }>(
+    const expected = await suite.db.query<{ sku: string; units: number; net: string }>(
       `select r.sku, sum(r.units)::int as units, sum(r."netSales")::text as net
        from "DailyRollup" r join "Shop" s on s.id = r."shopId"
        where s.domain = $1 and r.sku <> '' and r.currency = 'USD' and r.day between $2::date and $3::date
@@ -63,7 +48,7 @@ describe("products page", () => {
       [SHOP, from, to],
     );
     expect(expected.rows.length).toBeGreaterThan(5);
-    const { page, errors } = await openPage(browser, `${demo.url}/app/products?from=${from}&to=${to}`);
+    const { page, errors } = await openPage(suite.browser, `${suite.url}/app/products?from=${from}&to=${to}`);
     const rows = await tableRows(page);
     expect(rows).toHaveLength(50);
     const shown = rows.slice(0, 10).map((cells) => [skuOf(cells[0]!), cells[2], cells[3]]);
@@ -75,7 +60,7 @@ describe("products page", () => {
 
   it("searches, filters by ABC class, sorts and pages, keeping each choice in the URL", async () => {
     const { from, to } = closedRange();
-    const { page, errors } = await openPage(browser, `${demo.url}/app/products?from=${from}&to=${to}`);
+    const { page, errors } = await openPage(suite.browser, `${suite.url}/app/products?from=${from}&to=${to}`);
     const total = await page.locator("#product-count").innerText();
 
     await page.locator("#product-search").fill("hoodie");
@@ -93,7 +78,7 @@ describe("products page", () => {
     expect(new URL(page.url()).searchParams.get("q")).toBe("hoodie");
 
     // Clearing the search and the class: the whole catalog again, sorted by units.
-    await page.goto(`${demo.url}/app/products?from=${from}&to=${to}`);
+    await page.goto(`${suite.url}/app/products?from=${from}&to=${to}`);
     await expect.poll(() => page.locator("#product-count").innerText()).toBe(total);
     await page.locator("#products-table thead").getByRole("button", { name: /Units/ }).click();
     await page.waitForURL((url) => url.searchParams.get("sort") === "units");
@@ -117,7 +102,7 @@ describe("products page", () => {
 
   it("exports exactly the rows the filters select, in the table's order", async () => {
     const { from, to } = closedRange();
-    const { page, errors } = await openPage(browser, `${demo.url}/app/products?from=${from}&to=${to}&q=socks`);
+    const { page, errors } = await openPage(suite.browser, `${suite.url}/app/products?from=${from}&to=${to}&q=socks`);
     const shown = (await tableRows(page)).map((cells) => [skuOf(cells[0]!), cells[2]]);
     expect(shown.length).toBeGreaterThan(0);
     const [download] = await Promise.all([
@@ -143,7 +128,7 @@ describe("products page", () => {
 
   it("opens a product with its trend, forecast ranges, accuracy in words, stock and listings", async () => {
     const { from, to } = closedRange();
-    const { page, errors } = await openPage(browser, `${demo.url}/app/products?from=${from}&to=${to}`);
+    const { page, errors } = await openPage(suite.browser, `${suite.url}/app/products?from=${from}&to=${to}`);
     const [first] = await tableRows(page);
     await page.locator("#products-table tbody tr").first().getByRole("link").click();
     await page.waitForURL((url) => url.pathname === `/app/products/${encodeURIComponent(skuOf(first![0]!))}`);
@@ -159,7 +144,7 @@ describe("products page", () => {
     expect(await page.locator("#product-listings tbody tr").count()).toBeGreaterThan(0);
     await screenshots(page, "product-detail");
 
-    await page.goto(`${demo.url}/app/products/NO-SUCH-SKU`);
+    await page.goto(`${suite.url}/app/products/NO-SUCH-SKU`);
     await expect.poll(() => page.locator("body").innerText()).toContain('no product with SKU "NO-SUCH-SKU"');
     expect(errors.filter((error) => !/404/.test(error))).toEqual([]);
     await page.close();
