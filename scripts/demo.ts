@@ -125,7 +125,7 @@ Object.assign(process.env, {
 // Services are imported after DATABASE_URL is known: they open the Prisma client on import.
 const { addLocalShop, findShop, redactShop } = await import("../app/services/shops.server.ts");
 const { connectChannel, ConnectionError } = await import("../app/services/connections.server.ts");
-const { adapterFor } = await import("../app/services/channels.server.ts");
+const { adapterFor, CHANNEL_IDS } = await import("../app/services/channels.server.ts");
 const { importProgress } = await import("../app/services/import-progress.server.ts");
 const { importReferenceRates } = await import("../app/services/fx.server.ts");
 const { scheduleConnection, requestSync, scheduleShopEngine, INSIGHTS_JOB_NAME, ENGINE_JOB_OPTIONS } =
@@ -171,7 +171,7 @@ say(
 
 const shop = await addLocalShop(DEMO_SHOP);
 const resumed = (await prisma.syncCheckpoint.count({ where: { shopId: shop.id } })) > 0;
-for (const channel of ["shopify", "amazon", "bestbuy"] as const) {
+for (const channel of CHANNEL_IDS) {
   const adapter = adapterFor(channel);
   try {
     const connection = await connectChannel(shop, adapter, merchant.settings[channel], { actor: "demo" });

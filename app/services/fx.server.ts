@@ -8,11 +8,8 @@
 import { Prisma, type FxRate } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
-import { InputError, parseCurrency, parseDay } from "#app/services/validation.server.ts";
+import { FX_RATE_DECIMALS, InputError, parseCurrency, parseDay, parseRate } from "#app/services/validation.server.ts";
 
-/** Decimals a stored rate keeps (FxRate.rate is numeric(20, 10)). */
-export const FX_RATE_DECIMALS = 10;
-const MAX_INTEGER_DIGITS = 20 - FX_RATE_DECIMALS;
 const RATE_PATTERN = /^(\d+)(?:\.(\d+))?$/;
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const CURRENCY_PATTERN = /^[A-Z]{3}$/;
@@ -56,31 +53,6 @@ export function divideRates(numerator: string, denominator: string): string {
   const rounded = (top % bottom) * 2n >= bottom ? quotient + 1n : quotient;
   const text = rounded.toString().padStart(FX_RATE_DECIMALS + 1, "0");
   return `${text.slice(0, -FX_RATE_DECIMALS)}.${text.slice(-FX_RATE_DECIMALS)}`;
-}
-
-/** A positive rate with at most 10 decimals and 10 integer digits, normalised to 10 decimals. */
-export function parseRate(value: string | undefined, where = "--rate"): string {
-  const text = value?.trim() ?? "";
-  const match = RATE_PATTERN.exec(text);
-  if (!match) {
-    throw new InputError(
-      where,
-      `${where} must be a positive decimal number such as "1.3652"; got ${JSON.stringify(text)}.`,
-    );
-  }
-  const fraction = match[2] ?? "";
-  if (fraction.length > FX_RATE_DECIMALS) {
-    throw new InputError(where, `${where} has more than ${FX_RATE_DECIMALS} decimals: ${text}.`);
-  }
-  const whole = (match[1] as string).replace(/^0+(?=\d)/, "");
-  if (whole.length > MAX_INTEGER_DIGITS) {
-    throw new InputError(
-      where,
-      `${where} is too large (at most ${MAX_INTEGER_DIGITS} digits before the point): ${text}.`,
-    );
-  }
-  if (/^0*$/.test(whole + fraction)) throw new InputError(where, `${where} must be greater than zero; got ${text}.`);
-  return `${whole}.${fraction.padEnd(FX_RATE_DECIMALS, "0")}`;
 }
 
 export interface ManualRateInput {

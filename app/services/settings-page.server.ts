@@ -8,7 +8,7 @@ import type { Channel } from "@prisma/client";
 
 import prisma from "#app/db.server.ts";
 import { CHANNEL_IDS, channelName, isChannel } from "#app/services/channels.server.ts";
-import { importReferenceRates, parseRate, setManualRate } from "#app/services/fx.server.ts";
+import { importReferenceRates, setManualRate } from "#app/services/fx.server.ts";
 import { audit } from "#app/services/shops.server.ts";
 import { mapSku, unmatchedSkus } from "#app/services/skus.server.ts";
 import {
@@ -18,7 +18,7 @@ import {
   previewCostCsv,
   type CostRowError,
 } from "#app/services/unit-costs.server.ts";
-import { InputError, parseCurrency, parseDay } from "#app/services/validation.server.ts";
+import { InputError, parseCurrency, parseDay, parseRate } from "#app/services/validation.server.ts";
 
 export const SETTINGS_SECTIONS = ["costs", "skus", "rates", "stock", "alerts", "audit"] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];

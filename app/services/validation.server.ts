@@ -75,3 +75,33 @@ export function parseDayRange(
   }
   return range;
 }
+
+/** Decimals a stored exchange rate keeps (FxRate.rate is numeric(20, 10)). */
+export const FX_RATE_DECIMALS = 10;
+const MAX_RATE_INTEGER_DIGITS = 20 - FX_RATE_DECIMALS;
+const RATE_TEXT = /^(\d+)(?:\.(\d+))?$/;
+
+/** A positive rate with at most 10 decimals and 10 integer digits, normalised to 10 decimals. */
+export function parseRate(value: string | undefined, where = "--rate"): string {
+  const text = value?.trim() ?? "";
+  const match = RATE_TEXT.exec(text);
+  if (!match) {
+    throw new InputError(
+      where,
+      `${where} must be a positive decimal number such as "1.3652"; got ${JSON.stringify(text)}.`,
+    );
+  }
+  const fraction = match[2] ?? "";
+  if (fraction.length > FX_RATE_DECIMALS) {
+    throw new InputError(where, `${where} has more than ${FX_RATE_DECIMALS} decimals: ${text}.`);
+  }
+  const whole = (match[1] as string).replace(/^0+(?=\d)/, "");
+  if (whole.length > MAX_RATE_INTEGER_DIGITS) {
+    throw new InputError(
+      where,
+      `${where} is too large (at most ${MAX_RATE_INTEGER_DIGITS} digits before the point): ${text}.`,
+    );
+  }
+  if (/^0*$/.test(whole + fraction)) throw new InputError(where, `${where} must be greater than zero; got ${text}.`);
+  return `${whole}.${fraction.padEnd(FX_RATE_DECIMALS, "0")}`;
+}

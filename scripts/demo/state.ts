@@ -91,7 +91,7 @@ export async function loadDemoState(
     }
     state = parsed.data;
   }
-  for (const channel of ["shopify", "amazon", "bestbuy"] as const) {
+  for (const channel of Object.keys(state.ports) as Array<keyof DemoState["ports"]>) {
     if (!(await portIsFree(state.ports[channel]))) state.ports[channel] = await anyFreePort();
   }
   // A window a killed demo left open ends where it was last seen running.

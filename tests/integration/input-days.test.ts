@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 
 import { closeIngestPool } from "#app/db/pool.server.ts";
-import { crossRates, parseRate } from "#app/services/fx.server.ts";
+import { crossRates } from "#app/services/fx.server.ts";
 import { productPerformance } from "#app/services/performance.server.ts";
 import { salesReport } from "#app/services/report.server.ts";
-import { InputError, parseDay } from "#app/services/validation.server.ts";
+import { InputError, parseDay, parseRate } from "#app/services/validation.server.ts";
 
 import { createShop } from "../support/factories.ts";
 

@@ -5,8 +5,7 @@ import { requireShop, type Context } from "../context.ts";
 
 /** `fx set`: one manual rate (1 base = rate quote on day). */
 export async function fxSetCommand({ values, out }: Context): Promise<number> {
-  const { parseRate } = await import("#app/services/fx.server.ts");
-  const { parseCurrency, parseDay, parseShopDomain } = await import("#app/services/validation.server.ts");
+  const { parseCurrency, parseDay, parseRate, parseShopDomain } = await import("#app/services/validation.server.ts");
   // Check every flag before touching the database.
   parseShopDomain(values.shop as string | undefined);
   const input = {
