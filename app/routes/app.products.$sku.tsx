@@ -82,6 +82,20 @@ function Figure({
   );
 }
 
+/** The forecasting methods (docs/metrics.md, Forecasts) in a merchant's words. */
+const METHODS: Record<string, string> = {
+  mstl: "seasonal decomposition (weekly and yearly patterns)",
+  ets: "exponential smoothing with trend and weekly pattern",
+  ses: "simple exponential smoothing",
+  tsb: "intermittent-demand model (TSB)",
+  croston: "intermittent-demand model (Croston)",
+  movingAverage: "28-day moving average",
+  seasonalNaive: "same weekday last week (seasonal naive)",
+  mean: "long-run daily average",
+  combination: "average of the best-scoring models",
+  zero: "no recent sales: no demand expected",
+};
+
 /** The forecast's range bounds, drawn dashed around its mean. */
 const BANDS = [
   { name: "80% range, high", bound: "hi80" },
@@ -246,7 +260,7 @@ export default function ProductDetail() {
                         formatValue={(value) => value.toFixed(1)}
                       />
                       <Text as="p" tone="subdued" variant="bodySm">
-                        Method: {forecast.method}, made {when(forecast.generatedAt)}.
+                        Method: {METHODS[forecast.method] ?? forecast.method}, made {when(forecast.generatedAt)}.
                       </Text>
                     </BlockStack>
                   ))
