@@ -23,6 +23,7 @@ import { Suspense, useEffect, useState } from "react";
 import { DonutChart, LineChart, StackedAreaChart } from "#app/components/charts/index.tsx";
 
 import { Defined } from "#app/components/defined.tsx";
+import { ExportButton } from "#app/components/ExportButton.tsx";
 import { formatCount, formatMoney, formatPercent, formatShortDay } from "#app/components/format.ts";
 import { TitledPage } from "#app/components/titled-page.tsx";
 import { useLiveData } from "#app/components/use-live-data.ts";
@@ -228,14 +229,17 @@ function ChannelTable({ summary }: { summary: LoaderData["summary"] }) {
   return (
     <Card padding="0">
       <Box padding="400">
-        <BlockStack gap="100">
-          <Text as="h2" variant="headingMd">
-            Sales by channel
-          </Text>
-          <Text as="p" tone="subdued">
-            {summary.from} to {summary.to}, in {summary.currency}
-          </Text>
-        </BlockStack>
+        <InlineStack align="space-between" blockAlign="center" gap="200">
+          <BlockStack gap="100">
+            <Text as="h2" variant="headingMd">
+              Sales by channel
+            </Text>
+            <Text as="p" tone="subdued">
+              {summary.from} to {summary.to}, in {summary.currency}
+            </Text>
+          </BlockStack>
+          {summary.channels.length > 0 ? <ExportButton table="sales-by-channel" /> : null}
+        </InlineStack>
       </Box>
       {summary.channels.length === 0 ? (
         <Box padding="400">

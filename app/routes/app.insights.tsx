@@ -15,6 +15,7 @@ import {
 } from "@shopify/polaris";
 
 import { LineChart } from "#app/components/charts/index.tsx";
+import { ExportButton } from "#app/components/ExportButton.tsx";
 import { formatMoney, formatShortDay } from "#app/components/format.ts";
 import { TitledPage } from "#app/components/titled-page.tsx";
 import { useLiveData } from "#app/components/use-live-data.ts";
@@ -214,6 +215,13 @@ export default function Insights() {
               </BlockStack>
             </Card>
             <Card padding="0">
+              {data.alerts.alerts.length > 0 ? (
+                <Box padding="400" paddingBlockEnd="0">
+                  <InlineStack align="end">
+                    <ExportButton table="alerts" />
+                  </InlineStack>
+                </Box>
+              ) : null}
               <Tabs
                 tabs={data.tabs.map((tab) => ({
                   id: `alerts-${tab}`,

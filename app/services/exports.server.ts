@@ -14,6 +14,9 @@ import type { Shop } from "@prisma/client";
 import { localDay } from "#app/analytics/days.ts";
 import prisma from "#app/db.server.ts";
 import { INVENTORY_HEADER, inventoryCells, inventoryTable } from "#app/services/inventory-page.server.ts";
+import { ALERT_TABS } from "#app/services/insights-page.server.ts";
+import { channelName, isChannel } from "#app/services/channels.server.ts";
+import { channelSummary, overviewRange } from "#app/services/overview.server.ts";
 import { PRODUCTS_HEADER, productCells, productsTable } from "#app/services/products-page.server.ts";
 
 /** How long a download URL works. */
@@ -161,4 +164,54 @@ registerExport("inventory", async (shop, params) => {
 registerExport("products", async (shop, params) => {
   const table = await productsTable(shop, params);
   return { header: PRODUCTS_HEADER, rows: table.rows.map(productCells) };
+});
+
+// The overview's "Sales by channel" table for its date range, with its total row.
+registerExport("sales-by-channel", async (shop, params) => {
+  const { range } = overviewRange(params.get("from"), params.get("to"), shop.timezone);
+  const summary = await channelSummary(shop, range);
+  type Figures = Pick<
+    (typeof summary)["total"],
+    "orders" | "units" | "netSales" | "fees" | "cogs" | "contributionProfit"
+  >;
+  const row = (label: string, figures: Figures) => [
+    label,
+    figures.orders,
+    figures.units,
+    figures.netSales,
+    figures.fees,
+    figures.cogs,
+    figures.contributionProfit,
+  ];
+  return {
+    header: ["Channel", "Orders", "Units", `Net sales (${summary.currency})`, "Fees", "COGS", "Contribution profit"],
+    rows: [
+      ...summary.channels.map((entry) =>
+        row(isChannel(entry.channel) ? channelName(entry.channel) : entry.channel, entry.converted),
+      ),
+      row("Total", summary.total),
+    ],
+  };
+});
+
+// The Insights page's alerts of one status (open by default), newest first, every page.
+registerExport("alerts", async (shop, params) => {
+  const asked = params.get("status");
+  const status = ALERT_TABS.find((tab) => tab === asked) ?? "open";
+  const alerts = await prisma.alert.findMany({
+    where: { shopId: shop.id, status },
+    orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+    select: { createdAt: true, severity: true, kind: true, title: true, body: true, status: true },
+  });
+  return {
+    header: ["Raised", "Severity", "Kind", "Alert", "Details", "Status"],
+    rows: alerts.map((alert) => [
+      alert.createdAt.toISOString(),
+      alert.severity,
+      alert.kind,
+      alert.title,
+      alert.body,
+      alert.status,
+    ]),
+  };
 });

@@ -314,3 +314,51 @@ describe("insights page", () => {
     expect((await prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).status).toBe("open");
   });
 });
+
+describe("exports of the overview's and the Insights page's tables", () => {
+  it("sales by channel holds each channel's figures and the total, for the page's range", async () => {
+    const { shop } = await seed("sales-export.myshopify.com");
+    const { csv } = await exportCsv(exportToken(shop.id, "sales-by-channel", RANGE));
+    const lines = csv.trim().split("\r\n");
+    expect(lines[0]).toBe("Channel,Orders,Units,Net sales (USD),Fees,COGS,Contribution profit");
+    // Amazon: A1 (2 mugs, 20.00, COGS 8.00) and A2 (a lamp, 20.00, COGS 30.00); Shopify: S1.
+    expect(lines.slice(1).map((line) => line.split(",").slice(0, 4))).toEqual([
+      ["Amazon", "2", "3", "40.00"],
+      ["Shopify", "1", "8", "40.00"],
+      ["Total", "3", "11", "80.00"],
+    ]);
+    expect(lines[1]!.split(",").slice(5)).toEqual(["38.00", "2.00"]);
+  });
+
+  it("alerts holds the chosen status's alerts of the shop only, newest first", async () => {
+    const { shop } = await seed("alerts-export.myshopify.com");
+    const other = await createShop("alerts-other.myshopify.com");
+    const make = (shopId: string, key: string, status: "open" | "dismissed", createdAt: string) =>
+      prisma.alert.create({
+        data: {
+          shopId,
+          kind: "low_stock",
+          severity: "warning",
+          dedupeKey: key,
+          title: `T ${key}`,
+          body: "b",
+          status,
+          createdAt: new Date(createdAt),
+        },
+      });
+    await make(shop.id, "a", "open", "2026-03-01T00:00:00Z");
+    await make(shop.id, "b", "open", "2026-03-02T00:00:00Z");
+    await make(shop.id, "c", "dismissed", "2026-03-03T00:00:00Z");
+    await make(other.id, "d", "open", "2026-03-04T00:00:00Z");
+    const open = await exportCsv(exportToken(shop.id, "alerts", new URLSearchParams()));
+    expect(
+      open.csv
+        .trim()
+        .split("\r\n")
+        .slice(1)
+        .map((line) => line.split(",")[3]),
+    ).toEqual(["T b", "T a"]);
+    const dismissed = await exportCsv(exportToken(shop.id, "alerts", new URLSearchParams("status=dismissed")));
+    expect(dismissed.rows).toBe(1);
+  });
+});
