@@ -26,7 +26,8 @@ export interface ProductDailyPoint {
 
 export class ProductNotFoundError extends Error {
   constructor(readonly sku: string) {
-    super(`There is no product with SKU "${sku}" in this shop. Pick one from the Products page.`);
+    // The SKU is not echoed: it came from the URL, and a page never repeats what it cannot vouch for.
+    super("This shop has no product with that SKU. Pick one from the Products page.");
   }
 }
 

@@ -235,7 +235,7 @@ describe("product page", () => {
     const { shop } = await seed("one.myshopify.com");
     const other = await createShop("two.myshopify.com");
     await expect(productDetail(shop, "NOPE", RANGE, NOW)).rejects.toBeInstanceOf(ProductNotFoundError);
-    await expect(productDetail(other, "MUG", RANGE, NOW)).rejects.toThrow(/no product with SKU "MUG"/);
+    await expect(productDetail(other, "MUG", RANGE, NOW)).rejects.toThrow(/no product with that SKU/);
   });
 });
 
