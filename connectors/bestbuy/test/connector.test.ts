@@ -22,7 +22,7 @@ import {
   bestbuyConnector,
   splitBestBuySettings,
 } from "../src/index.ts";
-import { ORDERS_OVERLAP_MS } from "../src/connector.ts";
+import { ORDERS_OVERLAP_MS, ORDERS_PAGE_SIZE } from "../src/connector.ts";
 import { BestBuySimulator, type BestBuySimulatorOptions } from "../src/simulator/index.ts";
 import { unknownStateOrder } from "./fixtures/orders.ts";
 
@@ -294,9 +294,13 @@ describe("orders", () => {
   }
 
   /** The order whose final version (it never changes afterwards) is the first one updated at or after `at`. */
-  async function finalUpdateAfter(merchant: MerchantDataset, at: number): Promise<ChannelOrder> {
+  async function finalUpdateAfter(
+    merchant: MerchantDataset,
+    at: number,
+    which: (order: ChannelOrder) => boolean = () => true,
+  ): Promise<ChannelOrder> {
     const final = (await simulator({ merchant })).expectedRecords("orders") as ChannelOrder[];
-    const after = final.filter((order) => Date.parse(order.updatedAt) >= at);
+    const after = final.filter((order) => Date.parse(order.updatedAt) >= at && which(order));
     const first = after.sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt))[0];
     if (first === undefined) throw new Error(`no order of the dataset is updated after ${new Date(at).toISOString()}`);
     return first;
@@ -434,6 +438,68 @@ describe("orders", () => {
       },
     );
   });
+
+  it("resumes an overlapping window exactly after a crash on any page, our clock 5 minutes ahead", async () => {
+    const merchant = new MerchantDataset({ seed: 7, start: "2026-03-01", days: 30, skus: 40, ordersPerDay: 700 });
+    const asOf = Date.parse(`${merchant.end}T00:00:00.000Z`);
+    // The previous sync runs 2 minutes after the final update of an order placed shortly before: that
+    // version sits in the overlap, and (many orders placed earlier change later) on a later OR11 page.
+    const target = await finalUpdateAfter(
+      merchant,
+      asOf - 5 * DAY_MS,
+      (order) => Date.parse(order.updatedAt) - Date.parse(order.placedAt) < 3_600_000,
+    );
+    const syncAt = Date.parse(target.updatedAt) + 2 * MINUTE_MS;
+    const prepare = async () => {
+      const sim = await simulator({
+        merchant,
+        asOf: new Date(syncAt + 2 * DAY_MS).toISOString(),
+        clockStart: new Date(syncAt - DAY_MS).toISOString(),
+      });
+      const clock = skewedClock(sim.clock, 5 * MINUTE_MS);
+      const store = new MemorySink();
+      expect((await run(sim, "orders", store, { clock })).status).toBe("succeeded");
+      sim.clock.advance(syncAt - sim.clock.now());
+      const previous = await run(sim, "orders", store, { clock });
+      expect(previous.status, previous.error?.message).toBe("succeeded");
+      const { recent } = previous.checkpoint as { recent: Record<string, string> };
+      expect(recent[target.externalId], "the overlap holds the order's delivered version").toBe(target.updatedAt);
+      // Precondition: a whole OR11 page of orders placed earlier comes before it in the next window.
+      const windowFrom = Date.parse((previous.checkpoint as { from: string }).from) - ORDERS_OVERLAP_MS;
+      const earlier = (sim.expectedRecords("orders") as ChannelOrder[]).filter(
+        (order) => Date.parse(order.updatedAt) > windowFrom && order.placedAt < target.placedAt,
+      );
+      expect(earlier.length).toBeGreaterThanOrEqual(ORDERS_PAGE_SIZE);
+      sim.clock.advance(Date.parse(sim.asOf) - sim.clock.now()); // to asOf: the view stops changing
+      return { sim, clock, store, deliveries: store.stats(key("orders")).deliveries };
+    };
+    const probe = await prepare();
+    const whole = await run(probe.sim, "orders", probe.store, { clock: probe.clock });
+    expect(whole.status, whole.error?.message).toBe("succeeded");
+    expect(whole.pages).toBeGreaterThan(1);
+    expect(probe.store.records(key("orders"))).toEqual(sorted(probe.sim.expectedRecords("orders"), "orders"));
+    expect(probe.store.stats(key("orders")).duplicates).toBe(0);
+    await probe.sim.close();
+
+    for (let page = 1; page <= whole.pages; page += 1) {
+      for (const when of ["before-commit", "after-commit"] as const) {
+        const { sim, clock, store, deliveries } = await prepare();
+        const crashed = await run(sim, "orders", new CrashingSink(store, page, when), { clock });
+        expect(crashed.error).toBeInstanceOf(InjectedCrash);
+        const resumed = await run(sim, "orders", store, { clock });
+        expect(resumed.status, resumed.error?.message).toBe("succeeded");
+        const label = `${when} ${page}`;
+        expect(store.stats(key("orders")).deliveries - deliveries, label).toBe(whole.recordsCommitted);
+        expect(store.stats(key("orders")).duplicates, label).toBe(0);
+        expect(store.records(key("orders")), label).toEqual(sorted(sim.expectedRecords("orders"), "orders"));
+        // The same versions remembered (a crash after the last page makes the resumed run open a later window).
+        const checkpoint = await store.loadCheckpoint(key("orders"));
+        expectSmallCheckpoint(checkpoint);
+        expect(checkpoint, label).toMatchObject({ recent: (whole.checkpoint as { recent: object }).recent });
+        await sim.close();
+      }
+    }
+  }, 90_000);
 
   it("backfills more than a year in export windows of at most a year, and honours backfillMonths", async () => {
     const merchant = new MerchantDataset({ seed: 11, start: "2024-07-01", days: 560, skus: 20, ordersPerDay: 6 });
