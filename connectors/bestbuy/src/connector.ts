@@ -4,10 +4,15 @@
  *
  * - orders: first run (and `--full`) backfills the last `backfillMonths` through the
  *   OR13/OR14 asynchronous export in windows of at most a year; afterwards OR11 by
- *   update date with a frozen end, pages of 100, keyset on (created_date, order_id) inside
- *   the window so a crash resumes exactly. Windows are (from, until]: Mirakl's deliberate
- *   overlap (it subtracts a delta from start_update_date) is filtered out, and the sink
- *   upserts on the order id anyway.
+ *   update date with a frozen end (`until`, our clock), pages of 100, keyset on
+ *   (created_date, order_id) inside the window so a crash resumes exactly. Each incremental
+ *   window is (previous until - ORDERS_OVERLAP_MS, until]: Mirakl stamps last_updated_date
+ *   with its own clock, so when ours runs ahead an order can change after a run yet be
+ *   stamped before that run's `until`; the 10-minute overlap reads it again. Versions
+ *   already delivered inside the overlap (order id + last_updated_date, kept in the
+ *   checkpoint's `recent`, the backfill's last window included) are skipped, so an
+ *   unchanged order is never delivered twice. Mirakl's own overlap (it subtracts a delta
+ *   from start_update_date) is filtered out.
  * - listings / inventory: the OF52/OF53 asynchronous offer export, full on the first run,
  *   then differential with `last_request_date` (Mirakl's recommendation for synchronisation).
  * - fees: TL02 transaction logs, seek pagination, fee types only (sales and payouts skipped).
@@ -110,6 +115,8 @@ type BestBuyContext = ConnectorContext<BestBuyConfig, BestBuyCredentials>;
 
 const Iso = z.iso.datetime({ precision: 3 });
 
+const Recent = z.record(z.string(), Iso).default({});
+
 const ExportPosition = z.object({
   trackingId: z.string().min(1),
   urls: z.array(z.string()),
@@ -127,6 +134,12 @@ const OrdersBackfill = z.object({
   /** Exclusive start of the current export window. */
   windowFrom: Iso.nullable(),
   export: ExportPosition.nullable(),
+  /**
+   * Versions delivered by the last window whose last update is inside the overlap before
+   * `until` (order id -> last_updated_date): the first incremental window skips them.
+   * Absent from checkpoints written before the overlap existed (parsed as none).
+   */
+  recent: Recent,
 });
 const OrdersIncremental = z.object({
   mode: z.literal("incremental"),
@@ -137,6 +150,13 @@ const OrdersIncremental = z.object({
   /** Keyset inside the window: created_date of the last order read and the ids read at it. */
   createdFrom: Iso.nullable(),
   seen: z.array(z.string()),
+  /**
+   * Versions already delivered whose last update is inside the overlap of the window
+   * (order id -> last_updated_date, UTC ISO): skipped when the window reads them again.
+   * Absent from checkpoints written before the overlap existed: the first window after the
+   * upgrade then re-delivers the few versions of its overlap once (the sink upserts them).
+   */
+  recent: Recent,
 });
 const OrdersCheckpoint = z.discriminatedUnion("mode", [OrdersBackfill, OrdersIncremental]);
 type OrdersCheckpoint = z.infer<typeof OrdersCheckpoint>;
@@ -178,6 +198,15 @@ export const TRANSACTIONS_PAGE_SIZE = 1000;
  */
 export const ORDER_EXPORT_WINDOW_DAYS = 364;
 const EXPORT_WINDOW_MS = ORDER_EXPORT_WINDOW_DAYS * 86_400_000;
+/**
+ * Each incremental orders window starts this long before the previous one ended. Our clock
+ * freezes a window's end (`until`) but Mirakl stamps last_updated_date with its own clock:
+ * when ours runs ahead (5 minutes of skew is common enough), an order changed after a run
+ * can be stamped before that run's `until`, and a next window starting exactly there would
+ * never read it. 10 minutes covers ±5 minutes of skew with margin (and changes Mirakl
+ * indexes a little late); versions already delivered in the overlap are skipped (`recent`).
+ */
+export const ORDERS_OVERLAP_MS = 10 * 60_000;
 const POLL_INTERVAL_MS = 15_000;
 /** Mirakl: differential offer exports every few minutes, a full one daily. */
 const FULL_OFFERS_EVERY_MS = 24 * 3_600_000;
@@ -264,6 +293,28 @@ const isExpired = (error: unknown) =>
 
 /* ----------------------------------- orders ----------------------------------- */
 
+type Recent = z.infer<typeof Recent>;
+
+/** An order's version: its last_updated_date as UTC ISO (null when unreadable). */
+function versionOf(order: MiraklOrder): string | null {
+  const at = Date.parse(order.last_updated_date);
+  return Number.isNaN(at) ? null : iso(at);
+}
+
+/**
+ * `recent` pruned to versions updated at or after `since`, plus the delivered `orders`
+ * updated at or after `since` (a newer version of an order replaces its older one).
+ */
+function rememberVersions(recent: Recent, orders: readonly MiraklOrder[], since: number): Recent {
+  const kept: Recent = {};
+  for (const [id, at] of Object.entries(recent)) if (Date.parse(at) >= since) kept[id] = at;
+  for (const order of orders) {
+    const at = versionOf(order);
+    if (at !== null && Date.parse(at) >= since) kept[order.order_id] = at;
+  }
+  return kept;
+}
+
 async function* readOrders(
   ctx: BestBuyContext,
   checkpoint: OrdersCheckpoint,
@@ -288,14 +339,15 @@ async function* backfillOrders(
   let windowFrom = checkpoint.windowFrom ?? iso(floor);
   if (Date.parse(windowFrom) >= untilMs) return; // a start in the future: nothing to read yet
   let resume = checkpoint.export;
+  // The first incremental window reads the overlap before `until` again: remember what the
+  // backfill delivered there (only the last window can hold such versions).
+  const overlapFrom = untilMs - ORDERS_OVERLAP_MS;
+  let recent = checkpoint.recent;
 
   for (;;) {
     const fromMs = Date.parse(windowFrom);
     const windowTo = iso(Math.min(fromMs + EXPORT_WINDOW_MS, untilMs));
     const lastWindow = windowTo === until;
-    const after: OrdersCheckpoint = lastWindow
-      ? { mode: "incremental", from: until, until: null, createdFrom: null, seen: [] }
-      : { mode: "backfill", since: checkpoint.since, until, windowFrom: windowTo, export: null };
     const startExport = async (): Promise<ExportPosition> => {
       const { tracking_id } = await api.createOrderExport({
         start_update_date: miraklDate(windowFrom),
@@ -329,12 +381,17 @@ async function* backfillOrders(
       first = false;
       if (next.done) break;
       const page = next.value;
-      yield {
-        records: page.records.filter(inWindow),
-        checkpoint: page.last
-          ? after
-          : { mode: "backfill", since: checkpoint.since, until, windowFrom, export: page.position },
-      };
+      const records = page.records.filter(inWindow);
+      recent = rememberVersions(recent, records, overlapFrom);
+      let after: OrdersCheckpoint;
+      if (!page.last) {
+        after = { mode: "backfill", since: checkpoint.since, until, windowFrom, export: page.position, recent };
+      } else if (lastWindow) {
+        after = { mode: "incremental", from: until, until: null, createdFrom: null, seen: [], recent };
+      } else {
+        after = { mode: "backfill", since: checkpoint.since, until, windowFrom: windowTo, export: null, recent };
+      }
+      yield { records, checkpoint: after };
     }
     if (lastWindow) return;
     windowFrom = windowTo;
@@ -347,13 +404,20 @@ async function* incrementalOrders(
   checkpoint: OrdersIncremental,
 ): AsyncGenerator<Page<MiraklOrder, OrdersCheckpoint>> {
   const until = checkpoint.until ?? iso(ctx.clock.now());
-  const fromMs = Date.parse(checkpoint.from);
   const untilMs = Date.parse(until);
-  if (fromMs >= untilMs) return;
+  if (Date.parse(checkpoint.from) >= untilMs) return;
+  // The window reads (from - overlap, until]; versions delivered in the overlap are in `recent`.
+  const fromMs = Date.parse(checkpoint.from) - ORDERS_OVERLAP_MS;
+  const windowStart = iso(fromMs);
+  const overlapFrom = untilMs - ORDERS_OVERLAP_MS;
   let position: OrdersIncremental = { ...checkpoint, until };
   const inWindow = (order: MiraklOrder) => {
     const updated = Date.parse(order.last_updated_date);
     return updated > fromMs && updated <= untilMs; // drops Mirakl's overlap delta
+  };
+  const undelivered = (order: MiraklOrder) => {
+    const delivered = checkpoint.recent[order.order_id];
+    return delivered === undefined || versionOf(order) !== delivered;
   };
   let offset = 0;
 
@@ -362,7 +426,7 @@ async function* incrementalOrders(
     // Bounds are padded by a second and filtered here, so whether Mirakl treats them as
     // inclusive or exclusive, nothing at a boundary is lost.
     const page = await api.listOrders({
-      start_update_date: miraklDate(checkpoint.from),
+      start_update_date: miraklDate(windowStart),
       end_update_date: miraklDate(iso(untilMs + 1000)),
       ...(createdFromMs === null ? {} : { start_date: miraklDate(iso(createdFromMs - 1000)) }),
       order_tax_mode: "TAX_EXCLUDED",
@@ -384,9 +448,14 @@ async function* incrementalOrders(
       continue;
     }
     offset = 0;
-    const records = unread.filter(inWindow);
+    const records = unread.filter((order) => inWindow(order) && undelivered(order));
     if (done) {
-      yield { records, checkpoint: { mode: "incremental", from: until, until: null, createdFrom: null, seen: [] } };
+      // Next window: only the versions inside its overlap are kept.
+      const recent = rememberVersions(position.recent, records, overlapFrom);
+      yield {
+        records,
+        checkpoint: { mode: "incremental", from: until, until: null, createdFrom: null, seen: [], recent },
+      };
       return;
     }
     const createdFrom = utcTimestamp((unread.at(-1) as MiraklOrder).created_date);
@@ -394,7 +463,17 @@ async function* incrementalOrders(
       .filter((order) => utcTimestamp(order.created_date) === createdFrom)
       .map((order) => order.order_id);
     const nextSeen = createdFrom === position.createdFrom ? [...position.seen, ...atBoundary] : atBoundary;
-    position = { mode: "incremental", from: checkpoint.from, until, createdFrom, seen: [...new Set(nextSeen)] };
+    // Mid-window the previous window's versions stay (later pages may hold them again); of this
+    // window's, only those the next window's overlap will read again.
+    const recent = { ...position.recent, ...rememberVersions({}, records, overlapFrom) };
+    position = {
+      mode: "incremental",
+      from: checkpoint.from,
+      until,
+      createdFrom,
+      seen: [...new Set(nextSeen)],
+      recent,
+    };
     yield { records, checkpoint: position };
   }
 }
@@ -595,6 +674,7 @@ export const bestbuyConnector = defineConnector({
         until: null,
         windowFrom: null,
         export: null,
+        recent: {},
       }),
       read: readOrders,
       normalize: (order: MiraklOrder, ctx) =>

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   ConfigError,
   ConnectorHttpError,
@@ -9,6 +9,7 @@ import {
   primaryKeyOf,
   runSync,
   type ChannelOrder,
+  type Clock,
   type StreamName,
   type SyncOptions,
 } from "@crosschannel/connector-sdk";
@@ -21,10 +22,12 @@ import {
   bestbuyConnector,
   splitBestBuySettings,
 } from "../src/index.ts";
+import { ORDERS_OVERLAP_MS, ORDERS_PAGE_SIZE } from "../src/connector.ts";
 import { BestBuySimulator, type BestBuySimulatorOptions } from "../src/simulator/index.ts";
 import { unknownStateOrder } from "./fixtures/orders.ts";
 
 const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
 const started: BestBuySimulator[] = [];
 
 async function simulator(options: BestBuySimulatorOptions = {}): Promise<BestBuySimulator> {
@@ -37,6 +40,14 @@ async function simulator(options: BestBuySimulatorOptions = {}): Promise<BestBuy
 afterEach(async () => {
   await Promise.all(started.splice(0).map((sim) => sim.close()));
 });
+
+/** Our clock, `offsetMs` off the simulator's (Mirakl's) clock; sleeping advances the simulator's. */
+function skewedClock(clock: Clock, offsetMs: number): Clock {
+  return {
+    now: () => clock.now() + offsetMs,
+    sleep: (ms, signal) => clock.sleep(ms, signal),
+  };
+}
 
 const key = (stream: StreamName) => ({ connectionId: null, connectorId: "bestbuy", stream });
 
@@ -271,6 +282,224 @@ describe("orders", () => {
       }
     },
   );
+
+  /** The checkpoint only remembers versions inside the overlap before the window's end. */
+  function expectSmallCheckpoint(checkpoint: unknown): void {
+    expect(checkpoint).toMatchObject({ mode: "incremental", until: null });
+    const { from, recent } = checkpoint as { from: string; recent: Record<string, string> };
+    for (const [id, at] of Object.entries(recent)) {
+      expect(Date.parse(at), id).toBeGreaterThanOrEqual(Date.parse(from) - ORDERS_OVERLAP_MS);
+      expect(Date.parse(at), id).toBeLessThanOrEqual(Date.parse(from));
+    }
+  }
+
+  /** The order whose final version (it never changes afterwards) is the first one updated at or after `at`. */
+  async function finalUpdateAfter(
+    merchant: MerchantDataset,
+    at: number,
+    which: (order: ChannelOrder) => boolean = () => true,
+  ): Promise<ChannelOrder> {
+    const final = (await simulator({ merchant })).expectedRecords("orders") as ChannelOrder[];
+    const after = final.filter((order) => Date.parse(order.updatedAt) >= at && which(order));
+    const first = after.sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt))[0];
+    if (first === undefined) throw new Error(`no order of the dataset is updated after ${new Date(at).toISOString()}`);
+    return first;
+  }
+
+  it("reads each incremental window from 10 minutes before the previous end, delivering nothing twice", async () => {
+    expect(ORDERS_OVERLAP_MS).toBeGreaterThanOrEqual(10 * MINUTE_MS);
+    const merchant = new MerchantDataset({ seed: 7, start: "2026-03-01", days: 30, skus: 40, ordersPerDay: 80 });
+    const asOf = Date.parse(`${merchant.end}T00:00:00.000Z`);
+    // The backfill ends 3 minutes after an order's update: it is in the overlap.
+    const updated = Date.parse((await finalUpdateAfter(merchant, asOf - 2 * DAY_MS)).updatedAt);
+    const sim = await simulator({ merchant, clockStart: new Date(updated + 3 * MINUTE_MS).toISOString() });
+    const sink = new MemorySink();
+    const backfill = await run(sim, "orders", sink);
+    expect(backfill.status, backfill.error?.message).toBe("succeeded");
+    expectSmallCheckpoint(backfill.checkpoint);
+    const { from, recent } = backfill.checkpoint as { from: string; recent: Record<string, string> };
+    expect(Object.keys(recent).length, "the dataset has orders updated in the last 10 minutes").toBeGreaterThan(0);
+    expect(Object.keys(recent).length).toBeLessThan(backfill.recordsCommitted);
+
+    sim.clock.advance(30 * MINUTE_MS);
+    const requests = vi.spyOn(globalThis, "fetch");
+    let next;
+    let urls: URL[];
+    try {
+      next = await run(sim, "orders", sink);
+      urls = requests.mock.calls.map(([target]) => new URL(target instanceof Request ? target.url : String(target)));
+    } finally {
+      requests.mockRestore();
+    }
+    expect(next.status, next.error?.message).toBe("succeeded");
+    const starts = urls
+      .filter((url) => url.pathname === "/api/orders")
+      .map((url) => Date.parse(url.searchParams.get("start_update_date") ?? ""));
+    expect(starts.length).toBeGreaterThan(0);
+    for (const start of starts) expect(start, "OR11 start_update_date").toBe(Date.parse(from) - ORDERS_OVERLAP_MS);
+    expectSmallCheckpoint(next.checkpoint);
+    expect(sink.stats(key("orders")).duplicates, "versions of the overlap are skipped").toBe(0);
+  });
+
+  it("resumes from checkpoints written before the overlap existed (no recent versions)", async () => {
+    const merchant = new MerchantDataset({ seed: 7, start: "2026-03-01", days: 30, skus: 40, ordersPerDay: 80 });
+    const asOf = Date.parse(`${merchant.end}T00:00:00.000Z`);
+    const schema = bestbuyConnector.stream("orders").checkpointSchema;
+    const old = { mode: "incremental", from: new Date(asOf - DAY_MS).toISOString(), until: null, createdFrom: null };
+    expect(schema.parse({ ...old, seen: [] })).toEqual({ ...old, seen: [], recent: {} });
+    const oldBackfill = { mode: "backfill", since: "2024-01-01T00:00:00.000Z", until: null, windowFrom: null };
+    expect(schema.parse({ ...oldBackfill, export: null })).toEqual({ ...oldBackfill, export: null, recent: {} });
+
+    const sim = await simulator({ merchant, clockStart: new Date(asOf - 2 * DAY_MS).toISOString() });
+    const sink = new MemorySink();
+    await sink.commitPage({
+      ...key("orders"),
+      runId: "before-the-overlap",
+      pageNumber: 1,
+      records: [],
+      primaryKey: ["externalId"],
+      quarantined: [],
+      checkpoint: { ...old, from: new Date(sim.clock.now()).toISOString(), seen: [] },
+    });
+    sim.clock.advance(2 * DAY_MS);
+    const result = await run(sim, "orders", sink);
+    expect(result.status, result.error?.message).toBe("succeeded");
+    expect(result.recordsCommitted).toBeGreaterThan(0);
+    expectSmallCheckpoint(result.checkpoint);
+  });
+
+  /**
+   * Clock skew: our clock runs `skewMs` ahead of (or, negative, behind) Mirakl's. Each case
+   * puts an order update U where a window that ends at our `until` and a next window that
+   * starts exactly there would lose it: ahead, U is stamped after Mirakl's now at the previous
+   * sync but before our `until`; behind, U is visible at the previous sync but after our `until`.
+   */
+  describe.each([
+    ["ahead of", 5 * MINUTE_MS],
+    ["behind", -5 * MINUTE_MS],
+  ] as const)("with our clock 5 minutes %s Mirakl's", (_direction, skewMs) => {
+    it.each(["backfill", "incremental"] as const)(
+      "loses no order updated around the end of the previous %s and delivers none twice",
+      async (previous) => {
+        const merchant = new MerchantDataset({ seed: 7, start: "2026-03-01", days: 30, skus: 40, ordersPerDay: 80 });
+        // U: the final update of an order in the middle of the dataset (its version never changes after U).
+        const target = await finalUpdateAfter(merchant, Date.parse(`${merchant.start}T00:00:00.000Z`) + 15 * DAY_MS);
+        const updatedAt = Date.parse(target.updatedAt);
+        // The previous sync runs at Mirakl's T: 2 minutes before U (ahead) or 2 minutes after (behind).
+        const syncAt = skewMs > 0 ? updatedAt - 2 * MINUTE_MS : updatedAt + 2 * MINUTE_MS;
+        const asOf = syncAt + 15 * MINUTE_MS;
+        const sim = await simulator({
+          merchant,
+          asOf: new Date(asOf).toISOString(),
+          clockStart: new Date(previous === "backfill" ? syncAt : syncAt - DAY_MS).toISOString(),
+        });
+        const clock = skewedClock(sim.clock, skewMs);
+        const sink = new MemorySink();
+        // One export window, so the backfill's only export is taken at T.
+        const config = { ...sim.config(), backfillMonths: 6 };
+        const sync = async () => {
+          const result = await run(sim, "orders", sink, { clock, config });
+          expect(result.status, result.error?.message).toBe("succeeded");
+          expectSmallCheckpoint(result.checkpoint);
+          return result;
+        };
+        const advanceTo = (at: number) => {
+          expect(sim.clock.now()).toBeLessThanOrEqual(at);
+          sim.clock.advance(at - sim.clock.now());
+        };
+        const delivered = () =>
+          sink.records<ChannelOrder>(key("orders")).find((order) => order.externalId === target.externalId);
+
+        if (previous === "incremental") {
+          await sync(); // the backfill, a day earlier
+          advanceTo(syncAt);
+        }
+        const before = await sync();
+        expect(before.checkpoint).toMatchObject({ mode: "incremental", until: null });
+        const lastUntil = Date.parse((before.checkpoint as { from: string }).from);
+        expect(lastUntil - syncAt, "the connector's until is on its own (skewed) clock").toBe(skewMs);
+        // The precondition of the bug: U falls between Mirakl's now at that sync and our until.
+        if (skewMs > 0) expect(updatedAt > syncAt && updatedAt < lastUntil).toBe(true);
+        else expect(updatedAt > lastUntil && updatedAt <= syncAt).toBe(true);
+        expect(delivered()?.updatedAt).not.toBe(target.updatedAt);
+
+        advanceTo(syncAt + 15 * MINUTE_MS);
+        await sync();
+        expect(delivered()?.updatedAt, "the next sync delivers the order updated at U").toBe(target.updatedAt);
+
+        sim.clock.advance(10 * MINUTE_MS); // past asOf: our clock passes Mirakl's last change either way
+        const settle = await sync();
+        expect(sink.records(key("orders"))).toEqual(sorted(sim.expectedRecords("orders"), "orders"));
+        expect(sink.stats(key("orders")).duplicates, "no unchanged order delivered twice").toBe(0);
+        if (skewMs > 0) expect(settle.recordsCommitted, "nothing left to deliver").toBe(0);
+        const again = await sync();
+        expect(again.recordsCommitted, "the overlap re-delivers nothing").toBe(0);
+        expect(sink.stats(key("orders")).duplicates).toBe(0);
+      },
+    );
+  });
+
+  it("resumes an overlapping window exactly after a crash on any page, our clock 5 minutes ahead", async () => {
+    const merchant = new MerchantDataset({ seed: 7, start: "2026-03-01", days: 30, skus: 40, ordersPerDay: 700 });
+    const asOf = Date.parse(`${merchant.end}T00:00:00.000Z`);
+    // The previous sync runs 2 minutes after the final update of an order placed shortly before: that
+    // version sits in the overlap, and (many orders placed earlier change later) on a later OR11 page.
+    const target = await finalUpdateAfter(
+      merchant,
+      asOf - 5 * DAY_MS,
+      (order) => Date.parse(order.updatedAt) - Date.parse(order.placedAt) < 3_600_000,
+    );
+    const syncAt = Date.parse(target.updatedAt) + 2 * MINUTE_MS;
+    const prepare = async () => {
+      const sim = await simulator({
+        merchant,
+        asOf: new Date(syncAt + 2 * DAY_MS).toISOString(),
+        clockStart: new Date(syncAt - DAY_MS).toISOString(),
+      });
+      const clock = skewedClock(sim.clock, 5 * MINUTE_MS);
+      const store = new MemorySink();
+      expect((await run(sim, "orders", store, { clock })).status).toBe("succeeded");
+      sim.clock.advance(syncAt - sim.clock.now());
+      const previous = await run(sim, "orders", store, { clock });
+      expect(previous.status, previous.error?.message).toBe("succeeded");
+      const { recent } = previous.checkpoint as { recent: Record<string, string> };
+      expect(recent[target.externalId], "the overlap holds the order's delivered version").toBe(target.updatedAt);
+      // Precondition: a whole OR11 page of orders placed earlier comes before it in the next window.
+      const windowFrom = Date.parse((previous.checkpoint as { from: string }).from) - ORDERS_OVERLAP_MS;
+      const earlier = (sim.expectedRecords("orders") as ChannelOrder[]).filter(
+        (order) => Date.parse(order.updatedAt) > windowFrom && order.placedAt < target.placedAt,
+      );
+      expect(earlier.length).toBeGreaterThanOrEqual(ORDERS_PAGE_SIZE);
+      sim.clock.advance(Date.parse(sim.asOf) - sim.clock.now()); // to asOf: the view stops changing
+      return { sim, clock, store, deliveries: store.stats(key("orders")).deliveries };
+    };
+    const probe = await prepare();
+    const whole = await run(probe.sim, "orders", probe.store, { clock: probe.clock });
+    expect(whole.status, whole.error?.message).toBe("succeeded");
+    expect(whole.pages).toBeGreaterThan(1);
+    expect(probe.store.records(key("orders"))).toEqual(sorted(probe.sim.expectedRecords("orders"), "orders"));
+    expect(probe.store.stats(key("orders")).duplicates).toBe(0);
+    await probe.sim.close();
+
+    for (let page = 1; page <= whole.pages; page += 1) {
+      for (const when of ["before-commit", "after-commit"] as const) {
+        const { sim, clock, store, deliveries } = await prepare();
+        const crashed = await run(sim, "orders", new CrashingSink(store, page, when), { clock });
+        expect(crashed.error).toBeInstanceOf(InjectedCrash);
+        const resumed = await run(sim, "orders", store, { clock });
+        expect(resumed.status, resumed.error?.message).toBe("succeeded");
+        const label = `${when} ${page}`;
+        expect(store.stats(key("orders")).deliveries - deliveries, label).toBe(whole.recordsCommitted);
+        expect(store.stats(key("orders")).duplicates, label).toBe(0);
+        expect(store.records(key("orders")), label).toEqual(sorted(sim.expectedRecords("orders"), "orders"));
+        // The same versions remembered (a crash after the last page makes the resumed run open a later window).
+        const checkpoint = await store.loadCheckpoint(key("orders"));
+        expectSmallCheckpoint(checkpoint);
+        expect(checkpoint, label).toMatchObject({ recent: (whole.checkpoint as { recent: object }).recent });
+        await sim.close();
+      }
+    }
+  }, 90_000);
 
   it("backfills more than a year in export windows of at most a year, and honours backfillMonths", async () => {
     const merchant = new MerchantDataset({ seed: 11, start: "2024-07-01", days: 560, skus: 20, ordersPerDay: 6 });
