@@ -276,7 +276,14 @@ server = spawnChild(
   "app",
   [require.resolve("@remix-run/serve/dist/cli.js"), "./build/server/index.js"],
   // Production mode with a secret of this run's own, on loopback only (app/services/standalone.server.ts).
-  { ...env, NODE_ENV: "production", CROSSCHANNEL_STANDALONE_SECRET: randomBytes(33).toString("base64url") },
+  // The demo's channels are the simulators on loopback: the pages that connect a channel (the
+  // Best Buy form) check the merchant's settings against them, as the worker syncs from them.
+  {
+    ...env,
+    NODE_ENV: "production",
+    CROSSCHANNEL_STANDALONE_SECRET: randomBytes(33).toString("base64url"),
+    CROSSCHANNEL_ALLOW_SIMULATOR_HOSTS: "1",
+  },
   true,
 );
 server.once("exit", (exitCode) => {
