@@ -73,6 +73,7 @@ export default function ConnectBestBuy() {
                 <FormLayout>
                   <TextField
                     label="Instance URL"
+                    id="instanceUrl"
                     name="instanceUrl"
                     type="url"
                     value={instanceUrl}
@@ -83,6 +84,7 @@ export default function ConnectBestBuy() {
                   />
                   <TextField
                     label="Shop API key"
+                    id="apiKey"
                     name="apiKey"
                     type="password"
                     value={apiKey}
