@@ -141,11 +141,12 @@ function ConnectionCardView({
   const [confirming, setConfirming] = useState(false);
   const busy = fetcher.state !== "idle";
   const pending = busy ? String(fetcher.formData?.get("intent") ?? "") : "";
+  // As soon as the action answers (a disconnected card is gone once the page revalidates).
   useEffect(() => {
-    if (fetcher.state !== "idle" || !fetcher.data) return;
+    if (!fetcher.data) return;
     notify({ id: `${card.id}-${fetcher.data.at}`, message: fetcher.data.message, error: !fetcher.data.ok });
     setConfirming(false);
-  }, [fetcher.state, fetcher.data, card.id, notify]);
+  }, [fetcher.data, card.id, notify]);
   const submit = (intent: string, extra: Record<string, string> = {}) =>
     fetcher.submit({ intent, connectionId: card.id, ...extra }, { method: "post" });
   const { words } = card;
@@ -355,9 +356,9 @@ function QuarantinedRecordView({
 }) {
   const fetcher = useFetcher<ActionData>();
   useEffect(() => {
-    if (fetcher.state !== "idle" || !fetcher.data) return;
+    if (!fetcher.data) return;
     notify({ id: `${record.id}-${fetcher.data.at}`, message: fetcher.data.message, error: !fetcher.data.ok });
-  }, [fetcher.state, fetcher.data, record.id, notify]);
+  }, [fetcher.data, record.id, notify]);
   return (
     <Box padding="300" borderColor="border" borderWidth="025" borderRadius="200">
       <BlockStack gap="200">

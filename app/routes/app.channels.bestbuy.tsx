@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, FormLayout, Layout, Page, Text, TextField } from "@shopify/polaris";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 
 import { requireShop } from "#app/services/auth.server.ts";
 import { BESTBUY_DEFAULT_URL, connectBestBuy } from "#app/services/channels-page.server.ts";
@@ -46,6 +46,10 @@ export default function ConnectBestBuy() {
   const navigation = useNavigation();
   const [instanceUrl, setInstanceUrl] = useState(result?.instanceUrl ?? existing[0]?.baseUrl ?? defaultUrl);
   const [apiKey, setApiKey] = useState("");
+  // A refused key is not kept in the field: the merchant pastes the right one.
+  useEffect(() => {
+    if (result) setApiKey("");
+  }, [result]);
   const submitting = navigation.state === "submitting";
   return (
     <Page title="Connect Best Buy Marketplace" backAction={{ content: "Channels", url: "/app/channels" }}>
