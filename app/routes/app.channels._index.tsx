@@ -47,7 +47,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const form = Object.fromEntries(await request.formData());
   const actor = session.onlineAccessInfo?.associated_user?.email ?? "admin";
   const outcome = await channelAction(shop.id, form, actor);
-  return json({ ...outcome, at: Date.now() }, { status: outcome.ok ? 200 : 400 });
+  // A refused action is an answer (its message goes in the toast), not a failed request.
+  return json({ ...outcome, at: Date.now() });
 };
 
 const TONES: Record<StatusKind, "success" | "info" | "attention" | "critical" | "warning" | undefined> = {

@@ -33,7 +33,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   );
   if (!result.ok) {
     // The key is never sent back to the browser; the URL is, so it need not be typed again.
-    return json({ fieldErrors: result.fieldErrors, formError: result.formError, instanceUrl }, { status: 400 });
+    // (200: the form answers with its errors; a 4xx would show as a failed load in the console.)
+    return json({ fieldErrors: result.fieldErrors, formError: result.formError, instanceUrl });
   }
   const target = `/app/channels?connected=${encodeURIComponent(result.connection.id)}`;
   if ("redirect" in context && typeof context.redirect === "function") return context.redirect(target);
