@@ -95,7 +95,7 @@ export default function ConnectBestBuy() {
                     value={apiKey}
                     onChange={setApiKey}
                     autoComplete="off"
-                    helpText="Seller Portal > My user settings > API key."
+                    helpText="Checked with Best Buy, then stored encrypted; it is never shown again."
                     error={result?.fieldErrors.apiKey}
                   />
                 </FormLayout>
