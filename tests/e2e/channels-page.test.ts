@@ -199,7 +199,21 @@ describe("the Channels page", () => {
     expect(after.has("bestbuy"), JSON.stringify([...after])).toBe(false);
     expect(after.get("amazon") ?? 0).toBeGreaterThan(0);
     await screenshots(page, "channels-after-disconnect");
+
+    // Connect it again from its card, with the demo's valid key: back on the page with a toast.
+    const state = await demoState();
+    await page.getByRole("link", { name: "Connect Best Buy Marketplace" }).click();
+    await page.getByLabel("Shop API key").waitFor();
+    await page.getByLabel("Instance URL").fill(`http://127.0.0.1:${state.ports.bestbuy}`);
+    await page.getByLabel("Shop API key").fill(state.secrets.bestbuyApiKey);
+    await page.getByRole("button", { name: "Check and connect" }).click();
+    // The check is one call to the simulator, which may be throttling the worker's syncs (429, Retry-After).
+    await page.waitForURL((url) => url.pathname === "/app/channels", { timeout: 90_000 }).catch(() => undefined);
+    expect(new URL(page.url()).pathname, await page.locator("body").innerText()).toBe("/app/channels");
+    await expect.poll(() => page.getByText(/connected: its history is importing/).isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId("status-bestbuy").count()).toBe(1);
+    expect(await connection("bestbuy")).toHaveLength(1);
     await page.close();
     expect(errors).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 });
