@@ -13,7 +13,7 @@
 // `npm run demo -- --reset` starts from nothing; Ctrl-C stops everything.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { readdir, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
@@ -276,7 +276,18 @@ server = spawnChild(
   "app",
   [require.resolve("@remix-run/serve/dist/cli.js"), "./build/server/index.js"],
   // Production mode with a secret of this run's own, on loopback only (app/services/standalone.server.ts).
-  { ...env, NODE_ENV: "production", CROSSCHANNEL_STANDALONE_SECRET: randomBytes(33).toString("base64url") },
+  // The demo's channels are the simulators on loopback: the pages that connect a channel (the
+  // Best Buy form) check the merchant's settings against them, as the worker syncs from them.
+  {
+    ...env,
+    NODE_ENV: "production",
+    CROSSCHANNEL_STANDALONE_SECRET: randomBytes(33).toString("base64url"),
+    CROSSCHANNEL_ALLOW_SIMULATOR_HOSTS: "1",
+    // Production mode refuses the per-checkout key file: the server gets the same key as a
+    // variable, so what it stores (a connection made from a page) the worker can read.
+    CREDENTIALS_ENCRYPTION_KEY:
+      env.CREDENTIALS_ENCRYPTION_KEY ?? readFileSync(join(dataDir, "credentials.key"), "utf8").trim(),
+  },
   true,
 );
 server.once("exit", (exitCode) => {

@@ -7,6 +7,6 @@ export const NAV_PAGES = [
   { url: "/app/products", label: "Products" },
   { url: "/app/inventory", label: "Inventory" },
   { url: "/app/insights", label: "Insights" },
-  { url: "/app/channels/amazon", label: "Connect Amazon" },
+  { url: "/app/channels", label: "Channels" },
   { url: "/app/settings", label: "Settings" },
 ] as const;

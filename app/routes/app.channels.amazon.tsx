@@ -49,7 +49,7 @@ export default function ConnectAmazon() {
   const [region, setRegion] = useState("na");
   const [marketplaceIds, setMarketplaceIds] = useState("ATVPDKIKX0DER");
   return (
-    <Page title="Connect Amazon" backAction={{ url: "/app" }}>
+    <Page title="Connect Amazon" backAction={{ content: "Channels", url: "/app/channels" }}>
       <Layout>
         <Layout.Section>
           <Card>

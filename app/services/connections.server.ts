@@ -11,6 +11,8 @@ import { audit } from "#app/services/shops.server.ts";
 export class ConnectionError extends Error {
   override readonly name = "ConnectionError";
 }
+// The error keeps what caused it (`cause`: the connector's ConfigError or ConnectorHttpError),
+// so a form can put the message on the field it is about.
 
 export interface ConnectOptions {
   clock?: Clock;
@@ -35,7 +37,7 @@ export async function connectChannel(
     const parts = spec.splitSettings(settings, { shopDomain: shop.domain });
     validated = connector.validateSettings(parts.config, parts.credentials);
   } catch (error) {
-    if (error instanceof ConfigError) throw new ConnectionError(error.message);
+    if (error instanceof ConfigError) throw new ConnectionError(error.message, { cause: error });
     throw error;
   }
   const { config, credentials } = validated;
@@ -45,7 +47,9 @@ export async function connectChannel(
     httpOverrides: withNetworkPolicy(options.httpOverrides),
   });
   if (!check.ok) {
-    throw new ConnectionError(`${connector.displayName} refused the connection: ${check.message}`);
+    throw new ConnectionError(`${connector.displayName} refused the connection: ${check.message}`, {
+      cause: check.error,
+    });
   }
   const accountId = spec.accountId(config);
   const sealed = sealCredentials({ shopId: shop.id, channel: adapter.channel, accountId }, credentials);
