@@ -7,19 +7,19 @@
  * or an uninstalled shop drops it instead. Email goes through SMTP_URL (nodemailer), Slack
  * through the destination's Incoming Webhook (a JSON POST, Slack's protocol).
  */
-import type { Alert, AlertDelivery, AlertDestination, AlertSeverity, Channel, Shop } from "@prisma/client";
+import type { Alert, AlertDelivery, AlertDestination, AlertSeverity, Shop } from "@prisma/client";
 import nodemailer, { type Transporter } from "nodemailer";
 
 import prisma from "#app/db.server.ts";
 import { localDay } from "#app/analytics/days.ts";
 import { getQueue, JOB_RETENTION, shopJobId } from "#app/queue/queues.server.ts";
 import { slackWebhookUrl } from "#app/services/alert-destinations.server.ts";
+import { channelName, isChannel } from "#app/services/channels.server.ts";
 
 export const DELIVERY_STATUSES = ["pending", "sending", "sent", "failed", "dropped"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 const SEVERITY_RANK: Record<AlertSeverity, number> = { info: 0, warning: 1, critical: 2 };
-const CHANNEL_NAMES: Record<Channel, string> = { shopify: "Shopify", amazon: "Amazon", bestbuy: "Best Buy" };
 /** A "sending" row older than this belongs to a worker that died mid-send: it may be claimed again. */
 const SENDING_LEASE_MS = 10 * 60_000;
 const SLACK_TIMEOUT_MS = 15_000;
@@ -47,7 +47,7 @@ export function destinationWants(destination: AlertDestination, alert: Pick<Aler
 function subjectLine(alert: Pick<Alert, "data">): string {
   const data = (alert.data ?? {}) as { channel?: string; sku?: string };
   const parts: string[] = [];
-  if (data.channel && data.channel in CHANNEL_NAMES) parts.push(`Channel: ${CHANNEL_NAMES[data.channel as Channel]}`);
+  if (isChannel(data.channel)) parts.push(`Channel: ${channelName(data.channel)}`);
   if (data.sku) parts.push(`Product SKU: ${data.sku}`);
   return parts.join(" · ");
 }

@@ -13,12 +13,6 @@ import { markRollupsStale } from "#app/services/rollups.server.ts";
 import { scheduleConnection, syncSchedulerId } from "#app/services/schedules.server.ts";
 import { audit } from "#app/services/shops.server.ts";
 
-export const CHANNEL_NAMES: Record<Channel, string> = {
-  shopify: "Shopify",
-  amazon: "Amazon",
-  bestbuy: "Best Buy Marketplace",
-};
-
 export type StatusKind = "connected" | "syncing" | "throttled" | "failing" | "paused" | "expiring" | "revoked";
 
 export interface ConnectionStatusWords {

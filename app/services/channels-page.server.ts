@@ -12,7 +12,6 @@ import { z } from "zod";
 import prisma from "#app/db.server.ts";
 import { getQueue, shopJobId } from "#app/queue/queues.server.ts";
 import {
-  CHANNEL_NAMES,
   channelCards,
   ConnectionNotFoundError,
   disconnectConnection,
@@ -21,7 +20,7 @@ import {
   retryQuarantined,
   type ConnectionCard,
 } from "#app/services/channel-management.server.ts";
-import { adapterFor, CHANNEL_IDS } from "#app/services/channels.server.ts";
+import { adapterFor, CHANNEL_IDS, channelTitle } from "#app/services/channels.server.ts";
 import { connectChannel, ConnectionError } from "#app/services/connections.server.ts";
 import { requestSync, scheduleConnection, SYNC_JOB_OPTIONS } from "#app/services/schedules.server.ts";
 import { audit } from "#app/services/shops.server.ts";
@@ -88,7 +87,7 @@ export async function channelsPage(shop: Pick<Shop, "id" | "source">, now = new 
     const own = card.channel === "shopify";
     cards.push({
       ...card,
-      channelName: CHANNEL_NAMES[card.channel],
+      channelName: channelTitle(card.channel),
       origin: own
         ? shop.source === "shopify"
           ? "Connected by the install"
@@ -101,7 +100,7 @@ export async function channelsPage(shop: Pick<Shop, "id" | "source">, now = new 
   const have = new Set(connected.map((card) => card.channel));
   const available = CHANNEL_IDS.filter((channel) => !have.has(channel)).map((channel) => ({
     channel,
-    name: CHANNEL_NAMES[channel],
+    name: channelTitle(channel),
     connectUrl: CONNECT[channel].url,
     how: CONNECT[channel].how,
   }));

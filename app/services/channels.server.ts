@@ -98,6 +98,11 @@ export function adapterFor(channel: Channel): ChannelAdapter {
   return adapter;
 }
 
+/** The channel's full name, for headings ("Best Buy Marketplace"). */
+export function channelTitle(channel: Channel): string {
+  return adapterFor(channel).connector.displayName;
+}
+
 /** The channel's name in a merchant's sentence ("Best Buy"). */
 export function channelName(channel: Channel): string {
   return adapterFor(channel).connector.shortName;
