@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   ConfigError,
   ConnectorHttpError,
@@ -6,15 +6,20 @@ import {
   TokenBucket,
   checkConnection,
   createRunContext,
-  primaryKeyOf,
-  runSync,
   type ChannelOrder,
   type Clock,
   type StreamName,
   type SyncOptions,
 } from "@crosschannel/connector-sdk";
 import { MerchantDataset, VirtualClock } from "@crosschannel/connector-sdk/simulator";
-import { CrashingSink, InjectedCrash } from "@crosschannel/connector-sdk/testing";
+import {
+  CrashingSink,
+  InjectedCrash,
+  sortedByKey,
+  startedSimulators,
+  streamKey,
+  syncAgainst,
+} from "@crosschannel/connector-sdk/testing";
 import {
   BESTBUY_CANADA_BASE_URL,
   MIRAKL_RATE_LIMITS,
@@ -28,18 +33,9 @@ import { unknownStateOrder } from "./fixtures/orders.ts";
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
-const started: BestBuySimulator[] = [];
-
-async function simulator(options: BestBuySimulatorOptions = {}): Promise<BestBuySimulator> {
-  const sim = new BestBuySimulator({ seed: 7, ...options });
-  await sim.start();
-  started.push(sim);
-  return sim;
-}
-
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((sim) => sim.close()));
-});
+const simulator = startedSimulators(
+  (options: BestBuySimulatorOptions) => new BestBuySimulator({ seed: 7, ...options }),
+);
 
 /** Our clock, `offsetMs` off the simulator's (Mirakl's) clock; sleeping advances the simulator's. */
 function skewedClock(clock: Clock, offsetMs: number): Clock {
@@ -49,29 +45,17 @@ function skewedClock(clock: Clock, offsetMs: number): Clock {
   };
 }
 
-const key = (stream: StreamName) => ({ connectionId: null, connectorId: "bestbuy", stream });
+const key = (stream: StreamName) => streamKey("bestbuy", stream);
 
-function run(sim: BestBuySimulator, stream: StreamName, sink: SyncOptions["sink"], extra: Partial<SyncOptions> = {}) {
-  return runSync({
-    connector: bestbuyConnector,
-    stream,
-    sink,
-    config: sim.config(),
-    credentials: sim.credentials(),
-    clock: sim.clock,
+const run = (sim: BestBuySimulator, stream: StreamName, sink: SyncOptions["sink"], extra: Partial<SyncOptions> = {}) =>
+  syncAgainst(bestbuyConnector, sim, stream, sink, {
     random: () => 0.5,
     httpOverrides: { timeoutMs: 2_000 },
     ...extra,
   });
-}
 
-function sorted(records: unknown[], stream: StreamName): unknown[] {
-  const primaryKey = bestbuyConnector.stream(stream).primaryKey;
-  return records
-    .map((record) => [primaryKeyOf(record, primaryKey), record] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, record]) => record);
-}
+const sorted = (records: unknown[], stream: StreamName): unknown[] =>
+  sortedByKey(records, bestbuyConnector.stream(stream).primaryKey);
 
 describe("settings", () => {
   it("splits the connection JSON into config and credentials", () => {
