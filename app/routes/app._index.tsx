@@ -238,7 +238,7 @@ function ChannelTable({ summary }: { summary: LoaderData["summary"] }) {
               {summary.from} to {summary.to}, in {summary.currency}
             </Text>
           </BlockStack>
-          {summary.channels.length > 0 ? <ExportButton table="sales-by-channel" /> : null}
+          {summary.channels.length > 0 ? <ExportButton table="sales-by-channel" what="sales by channel" /> : null}
         </InlineStack>
       </Box>
       {summary.channels.length === 0 ? (
@@ -530,9 +530,12 @@ function ProfitBridge() {
   return (
     <Card padding="0">
       <Box padding="400">
-        <Text as="h2" variant="headingMd">
-          <Defined definition={CHART_DEFINITIONS.bridge}>Profit bridge</Defined>
-        </Text>
+        <InlineStack align="space-between" blockAlign="center" gap="200">
+          <Text as="h2" variant="headingMd">
+            <Defined definition={CHART_DEFINITIONS.bridge}>Profit bridge</Defined>
+          </Text>
+          <ExportButton table="profit-bridge" what="the profit bridge" />
+        </InlineStack>
         <CogsCoverage />
       </Box>
       <div id="profit-bridge">
@@ -564,9 +567,12 @@ function ProductList({
   return (
     <Card padding="0">
       <Box padding="400">
-        <Text as="h2" variant="headingMd">
-          <Defined definition={definition}>{title}</Defined>
-        </Text>
+        <InlineStack align="space-between" blockAlign="center" gap="200">
+          <Text as="h2" variant="headingMd">
+            <Defined definition={definition}>{title}</Defined>
+          </Text>
+          {rows.length > 0 ? <ExportButton table={id} what={title.toLowerCase()} /> : null}
+        </InlineStack>
       </Box>
       {rows.length === 0 ? (
         <Box padding="400">

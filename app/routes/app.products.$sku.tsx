@@ -11,6 +11,7 @@ import { Badge, Banner, BlockStack, Box, Card, DataTable, InlineStack, Layout, T
 
 import { LineChart } from "#app/components/charts/index.tsx";
 import { Defined } from "#app/components/defined.tsx";
+import { ExportButton } from "#app/components/ExportButton.tsx";
 import { formatCount, formatMoney, formatPercent1, formatShortDay } from "#app/components/format.ts";
 import { RangeSelect } from "#app/components/range-select.tsx";
 import { RangeErrorBanner } from "#app/components/table-controls.tsx";
@@ -269,9 +270,12 @@ export default function ProductDetail() {
             </Card>
             <Card padding="0">
               <Box padding="400">
-                <Text as="h2" variant="headingMd">
-                  Stock
-                </Text>
+                <InlineStack align="space-between" blockAlign="center" gap="200">
+                  <Text as="h2" variant="headingMd">
+                    Stock
+                  </Text>
+                  <ExportButton table="product-stock" what="stock" params={{ sku: data.sku }} />
+                </InlineStack>
               </Box>
               {data.stock.length === 0 ? (
                 <Box padding="400">
@@ -316,9 +320,12 @@ export default function ProductDetail() {
             </Card>
             <Card padding="0">
               <Box padding="400">
-                <Text as="h2" variant="headingMd">
-                  Listings
-                </Text>
+                <InlineStack align="space-between" blockAlign="center" gap="200">
+                  <Text as="h2" variant="headingMd">
+                    Listings
+                  </Text>
+                  <ExportButton table="product-listings" what="listings" params={{ sku: data.sku }} />
+                </InlineStack>
               </Box>
               {data.listings.length === 0 ? (
                 <Box padding="400">

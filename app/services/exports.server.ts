@@ -16,7 +16,8 @@ import prisma from "#app/db.server.ts";
 import { INVENTORY_HEADER, inventoryCells, inventoryTable } from "#app/services/inventory-page.server.ts";
 import { ALERT_TABS } from "#app/services/insights-page.server.ts";
 import { channelName, isChannel } from "#app/services/channels.server.ts";
-import { channelSummary, overviewRange } from "#app/services/overview.server.ts";
+import { channelSummary, overviewRange, rangeProducts } from "#app/services/overview.server.ts";
+import { ProductNotFoundError, productDetail } from "#app/services/product-detail.server.ts";
 import { PRODUCTS_HEADER, productCells, productsTable } from "#app/services/products-page.server.ts";
 
 /** How long a download URL works. */
@@ -131,7 +132,8 @@ export function csvCell(value: string | number | null | undefined): string {
   let text = typeof value === "number" ? (Number.isFinite(value) ? String(value) : "") : value;
   // A cell a spreadsheet would read as a formula is prefixed with ' (OWASP CSV injection).
   // Numbers are written as numbers: a negative amount stays -12.50.
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  // An exact amount kept as a decimal string ("-12.5000") is a number too, not a formula.
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text) && !/^-\d+(\.\d+)?$/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -212,6 +214,111 @@ registerExport("alerts", async (shop, params) => {
       alert.title,
       alert.body,
       alert.status,
+    ]),
+  };
+});
+
+// The overview's top and bottom products for its range and channel filter.
+for (const [table, side, figure] of [
+  ["top-products", "top", "Net sales"],
+  ["bottom-products", "bottom", "Contribution profit"],
+] as const) {
+  registerExport(table, async (shop, params) => {
+    const { range } = overviewRange(params.get("from"), params.get("to"), shop.timezone);
+    const channel = params.get("channel");
+    const products = await rangeProducts(shop, range, { channel: isChannel(channel) ? channel : null });
+    return {
+      header: ["SKU", "Product", "Units", `${figure} (${shop.currency})`, "Days without an exchange rate left out"],
+      rows: products[side].map((row) => [
+        row.sku,
+        row.title,
+        row.units,
+        side === "top" ? row.netSales : row.contributionProfit,
+        row.partial ? "yes" : "no",
+      ]),
+    };
+  });
+}
+
+// The overview's profit bridge: one row per step, one column per channel (and all channels).
+registerExport("profit-bridge", async (shop, params) => {
+  const { range } = overviewRange(params.get("from"), params.get("to"), shop.timezone);
+  const channel = params.get("channel");
+  const summary = await channelSummary(shop, range);
+  const shown = summary.channels.filter((row) => !isChannel(channel) || row.channel === channel);
+  const columns = [
+    ...shown.map((row) => ({
+      label: isChannel(row.channel) ? channelName(row.channel) : row.channel,
+      f: row.converted,
+    })),
+    ...(shown.length > 1 ? [{ label: "All channels", f: summary.total }] : []),
+  ];
+  const steps = [
+    ["Gross sales", "grossSales", 1],
+    ["Discounts", "discounts", -1],
+    ["Returns", "returns", -1],
+    ["Net sales", "netSales", 1],
+    ["Fees", "fees", -1],
+    ["COGS", "cogs", -1],
+    ["Contribution profit", "contributionProfit", 1],
+  ] as const;
+  const signed = (amount: string, sign: 1 | -1) =>
+    sign === 1 || Number(amount) === 0 ? amount : amount.startsWith("-") ? amount.slice(1) : `-${amount}`;
+  return {
+    header: [`Step (${summary.currency})`, ...columns.map((column) => column.label)],
+    rows: steps.map(([label, field, sign]) => [label, ...columns.map((column) => signed(column.f[field], sign))]),
+  };
+});
+
+/** The product an export's `sku` names, or a 404 that says so. */
+async function exportedProduct(shop: ExportShop, params: URLSearchParams) {
+  try {
+    return await productDetail(shop, params.get("sku") ?? "", params);
+  } catch (error) {
+    if (error instanceof ProductNotFoundError) throw new ExportError(error.message, 404);
+    throw error;
+  }
+}
+
+// A product's stock per channel and its listings (the product page's two tables; `sku` names it).
+registerExport("product-stock", async (shop, params) => {
+  const detail = await exportedProduct(shop, params);
+  return {
+    header: [
+      "Channel",
+      "Locations",
+      "Available",
+      "Inbound",
+      "Days of cover",
+      "Reorder point",
+      "Stock-out date",
+      "Suggested order",
+    ],
+    rows: detail.stock.map((row) => [
+      isChannel(row.channel) ? channelName(row.channel) : row.channel,
+      row.locations.map((location) => `${location.locationId}: ${location.available}`).join("; "),
+      row.available,
+      row.inbound,
+      row.daysOfCover,
+      row.reorderPoint,
+      row.stockOutDate,
+      row.suggestedOrderQuantity,
+    ]),
+  };
+});
+
+registerExport("product-listings", async (shop, params) => {
+  const detail = await exportedProduct(shop, params);
+  return {
+    header: ["Channel", "Listing", "Listing id", "Price", "Currency", "Status", "Channel's status"],
+    rows: detail.listings.map((listing) => [
+      channelName(listing.channel),
+      listing.title,
+      listing.externalId,
+      listing.price,
+      listing.currency,
+      listing.active ? listing.status : "removed",
+      listing.rawStatus,
     ]),
   };
 });

@@ -361,4 +361,42 @@ describe("exports of the overview's and the Insights page's tables", () => {
     const dismissed = await exportCsv(exportToken(shop.id, "alerts", new URLSearchParams("status=dismissed")));
     expect(dismissed.rows).toBe(1);
   });
+
+  it("top and bottom products, the profit bridge, and a product's stock and listings export as shown", async () => {
+    const { shop } = await seed("more-exports.myshopify.com");
+    const rows = async (table: string, params: URLSearchParams) =>
+      (await exportCsv(exportToken(shop.id, table, params))).csv
+        .trim()
+        .split("\r\n")
+        .map((line) => line.split(","));
+    const top = await rows("top-products", RANGE);
+    expect(top.slice(1).map((row) => [row[0], row[2], row[3]])).toEqual([
+      ["MUG", "5", "50.0000"],
+      ["LAMP", "1", "20.0000"],
+      ["PEN", "5", "10.0000"],
+    ]);
+    const bottom = await rows("bottom-products", RANGE);
+    expect(bottom[1]!.slice(0, 4)).toEqual(["LAMP", "Desk lamp", "1", "-10.0000"]);
+    // Amazon only: gross 40.00 → COGS −38.00 → contribution 2.00.
+    const bridge = await rows("profit-bridge", new URLSearchParams(`${RANGE}&channel=amazon`));
+    expect(bridge[0]).toEqual(["Step (USD)", "Amazon"]);
+    expect(Object.fromEntries(bridge.slice(1).map(([step, value]) => [step, value]))).toMatchObject({
+      "Gross sales": "40.00",
+      "Net sales": "40.00",
+      COGS: "-38.00",
+      "Contribution profit": "2.00",
+    });
+    const stock = await rows("product-stock", new URLSearchParams(`${RANGE}&sku=MUG`));
+    expect(stock.slice(1).map((row) => [row[0], row[1], row[2]])).toEqual([
+      ["Shopify", "loc-1: 10; loc-2: 5", "15"],
+      ["Amazon", "FBA-US: 30", "30"],
+    ]);
+    const listings = await rows("product-listings", new URLSearchParams("sku=MUG"));
+    expect(listings[1]).toEqual(["Amazon", "Mug (Amazon)", "B00MUG", "10", "USD", "active", "BUYABLE"]);
+    await expect(
+      exportCsv(exportToken(shop.id, "product-stock", new URLSearchParams("sku=NOPE"))),
+    ).rejects.toMatchObject({
+      status: 404,
+    });
+  });
 });

@@ -48,6 +48,9 @@ describe("CSV export", () => {
     expect(csvCell("=HYPERLINK(1)")).toBe("'=HYPERLINK(1)");
     expect(csvCell("+1")).toBe("'+1");
     expect(csvCell("-x")).toBe("'-x");
+    // An exact amount as a decimal string is a number: no quote in front of its minus sign.
+    expect(csvCell("-12.5000")).toBe("-12.5000");
+    expect(csvCell("-1+2")).toBe("'-1+2");
     expect(csvCell("@SUM")).toBe("'@SUM");
     expect(csvCell(-12.5)).toBe("-12.5");
     expect(csvCell(null)).toBe("");
