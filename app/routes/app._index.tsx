@@ -248,23 +248,25 @@ function ChannelTable({ summary }: { summary: LoaderData["summary"] }) {
           </Text>
         </Box>
       ) : (
-        <DataTable
-          columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric"]}
-          headings={["Channel", "Orders", "Units", "Net sales", "Fees", "COGS", "Contribution profit"]}
-          rows={rows}
-          totals={[
-            "",
-            formatCount(summary.total.orders),
-            formatCount(summary.total.units),
-            money(summary.total.netSales),
-            money(summary.total.fees),
-            money(summary.total.cogs),
-            money(summary.total.contributionProfit),
-          ]}
-          showTotalsInFooter
-          fixedFirstColumns={1}
-          totalsName={{ singular: "Total", plural: "Total" }}
-        />
+        <div id="sales-by-channel">
+          <DataTable
+            columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric"]}
+            headings={["Channel", "Orders", "Units", "Net sales", "Fees", "COGS", "Contribution profit"]}
+            rows={rows}
+            totals={[
+              "",
+              formatCount(summary.total.orders),
+              formatCount(summary.total.units),
+              money(summary.total.netSales),
+              money(summary.total.fees),
+              money(summary.total.cogs),
+              money(summary.total.contributionProfit),
+            ]}
+            showTotalsInFooter
+            fixedFirstColumns={1}
+            totalsName={{ singular: "Total", plural: "Total" }}
+          />
+        </div>
       )}
       {foreign.length > 0 || summary.total.unconverted.length > 0 ? (
         <Box padding="400">

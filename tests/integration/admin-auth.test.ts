@@ -17,10 +17,11 @@ import { loader as overviewLoader } from "#app/routes/app._index.tsx";
 
 import { storeOfflineSession } from "../support/shopify.ts";
 import { createShop, insertConnection } from "../support/factories.ts";
+import { settledData } from "../support/remix.ts";
 
-async function call<T>(loader: (args: LoaderFunctionArgs) => Promise<T>, request: Request) {
+async function call(loader: (args: LoaderFunctionArgs) => Promise<unknown>, request: Request) {
   try {
-    return { data: await loader({ request, params: {}, context: {} }), response: undefined };
+    return { data: await settledData(await loader({ request, params: {}, context: {} })), response: undefined };
   } catch (thrown) {
     if (thrown instanceof Response) return { data: undefined, response: thrown };
     throw thrown;

@@ -24,6 +24,7 @@ import { processors } from "#app/jobs/processors.server.ts";
 import { SHOPIFY_DATA_TOPICS } from "#app/jobs/shopify-webhooks.server.ts";
 import { closeQueues, getQueue, QUEUE_NAMES, type JobPayloads, type QueueName } from "#app/queue/queues.server.ts";
 
+import { settledData } from "../support/remix.ts";
 import { createShopWithData } from "../support/factories.ts";
 import { storeOfflineSession, webhookRequest } from "../support/shopify.ts";
 
@@ -188,23 +189,12 @@ interface RouteModule {
   action?: (args: ActionFunctionArgs) => unknown;
 }
 
-/** Remix's defer() result (DeferredData): its promises resolve after the loader returns. */
-function isDeferred(
-  value: unknown,
-): value is { resolveData(signal: AbortSignal): Promise<boolean>; unwrappedData: unknown } {
-  return typeof value === "object" && value !== null && "resolveData" in value && "unwrappedData" in value;
-}
-
 async function settle(run: () => unknown): Promise<{ status: number; text: string }> {
   try {
     const result = await run();
     if (result instanceof Response) return { status: result.status, text: await result.text() };
-    if (isDeferred(result)) {
-      // defer(): what streams in after the first paint is checked as well, once it settles.
-      await result.resolveData(new AbortController().signal);
-      return { status: 200, text: JSON.stringify(result.unwrappedData) };
-    }
-    return { status: 200, text: JSON.stringify(result ?? null) };
+    // defer(): what streams in after the first paint is checked as well, once it settles.
+    return { status: 200, text: JSON.stringify((await settledData(result)) ?? null) };
   } catch (thrown) {
     if (thrown instanceof Response) {
       return { status: thrown.status, text: `${thrown.headers.get("location") ?? ""} ${await thrown.text()}` };
