@@ -471,7 +471,13 @@ function SalesCharts() {
           <Text as="h2" variant="headingMd">
             <Defined definition={CHART_DEFINITIONS.share}>Channel share</Defined>
           </Text>
-          <DonutChart series={shares} height={220} label="Share of net sales by channel" formatValue={money} />
+          <DonutChart
+            series={shares}
+            height={220}
+            label="Share of net sales by channel"
+            formatValue={money}
+            showLegend={false}
+          />
           <BlockStack gap="050">
             {shares.map((entry) => {
               const all = shares.reduce((sum, item) => sum + (item.data[0]?.value ?? 0), 0);

@@ -16,10 +16,11 @@ import { alive, descendants, startDemo, type RunningDemo } from "../support/demo
 import { freePort } from "../support/ports.ts";
 
 const SHOP = "crosschannel-demo.myshopify.com";
+// The overview names channels as a merchant says them (each connector's shortName).
 const CHANNEL_NAMES: Record<string, string> = {
   shopify: "Shopify",
   amazon: "Amazon",
-  bestbuy: "Best Buy Marketplace",
+  bestbuy: "Best Buy",
 };
 
 let dataDir: string;
