@@ -31,6 +31,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     return {
       ...detail,
       forecastDays: PRODUCT_FORECAST_DAYS,
+      timezone: shop.timezone,
       presets: rangePresets(localDay(new Date(), shop.timezone)),
       channelNames: Object.fromEntries(CHANNEL_IDS.map((id) => [id, channelName(id)])) as Record<string, string>,
     };
@@ -120,7 +121,8 @@ export default function ProductDetail() {
   const name = (id: string) => data.channelNames[id] ?? id;
   const money = (amount: string) => formatMoney(amount, data.currency);
   const figures = data.figures;
-  const when = (iso: string) => new Date(iso).toISOString().slice(0, 10);
+  // The shop's day, as every date on the page.
+  const when = (iso: string) => localDay(new Date(iso), data.timezone);
 
   return (
     <TitledPage

@@ -1,4 +1,4 @@
-import { ChannelOrder, FeeEvent } from "@crosschannel/connector-sdk";
+import { type ChannelOrder, FeeEvent } from "@crosschannel/connector-sdk";
 import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
@@ -6,7 +6,7 @@ import { closeIngestPool } from "#app/db/pool.server.ts";
 import { salesReport } from "#app/services/report.server.ts";
 import { refreshRollups } from "#app/services/rollups.server.ts";
 
-import { createConnection, createShop, pageCommitter } from "../support/factories.ts";
+import { createConnection, createShop, pageCommitter, testOrder } from "../support/factories.ts";
 
 afterEach(async () => {
   await closeIngestPool();
@@ -14,27 +14,6 @@ afterEach(async () => {
 
 // A small merchant whose every number is worked out by hand below (docs/metrics.md).
 const TZ = "America/Toronto"; // UTC-5 in January
-
-function order(partial: Partial<ChannelOrder> & Pick<ChannelOrder, "externalId" | "placedAt" | "lines">): ChannelOrder {
-  return ChannelOrder.parse({
-    channel: "amazon",
-    marketplaceId: null,
-    status: "fulfilled",
-    rawStatus: "Shipped",
-    updatedAt: partial.placedAt,
-    cancelledAt: null,
-    currency: "USD",
-    pricesKnown: true,
-    subtotal: null,
-    discountTotal: null,
-    shippingTotal: "0.00",
-    taxTotal: "0.00",
-    total: "0.00",
-    salesChannel: null,
-    refunds: [],
-    ...partial,
-  });
-}
 
 function line(
   externalId: string,
@@ -62,7 +41,7 @@ function line(
   };
 }
 
-const A1 = order({
+const A1 = testOrder({
   externalId: "A1",
   placedAt: "2026-01-10T04:30:00.000Z", // 23:30 on Jan 9 in Toronto
   lines: [line("A1-1", "MUG", 2, "10.00", { discount: "2.00" }), line("A1-2", "CAP", 1, "15.00")],
@@ -85,7 +64,7 @@ const A1 = order({
     },
   ],
 });
-const A2_PENDING = order({
+const A2_PENDING = testOrder({
   externalId: "A2",
   placedAt: "2026-01-10T05:30:00.000Z", // 00:30 on Jan 10
   status: "pending",
@@ -96,7 +75,7 @@ const A2_PENDING = order({
   total: null,
   lines: [line("A2-1", "MUG", 3, null, { status: "pending", rawStatus: "Pending" })],
 });
-const A3_CANCELLED = order({
+const A3_CANCELLED = testOrder({
   externalId: "A3",
   placedAt: "2026-01-10T12:00:00.000Z",
   status: "cancelled",
@@ -104,19 +83,19 @@ const A3_CANCELLED = order({
   cancelledAt: "2026-01-10T13:00:00.000Z",
   lines: [line("A3-1", "MUG", 1, "10.00", { status: "cancelled", cancelled: true, quantityCancelled: 1 })],
 });
-const A4_ALL_LINES_CANCELLED = order({
+const A4_ALL_LINES_CANCELLED = testOrder({
   externalId: "A4",
   placedAt: "2026-01-10T13:00:00.000Z",
   status: "open",
   lines: [line("A4-1", "CAP", 2, "15.00", { quantityCancelled: 2, cancelled: true, status: "cancelled" })],
 });
-const A5_PARTLY_CANCELLED = order({
+const A5_PARTLY_CANCELLED = testOrder({
   externalId: "A5",
   placedAt: "2026-01-10T14:00:00.000Z",
   lines: [line("A5-1", "CAP", 3, "10.00", { quantityCancelled: 1 })],
   total: "20.00",
 });
-const B1 = order({
+const B1 = testOrder({
   externalId: "B1-A",
   channel: "bestbuy",
   currency: "CAD",
@@ -140,7 +119,7 @@ const B1 = order({
     },
   ],
 });
-const B2_NO_RATE = order({
+const B2_NO_RATE = testOrder({
   externalId: "B2-A",
   channel: "bestbuy",
   currency: "CAD",

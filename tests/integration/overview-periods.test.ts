@@ -1,4 +1,4 @@
-import { ChannelOrder } from "@crosschannel/connector-sdk";
+import { type ChannelOrder } from "@crosschannel/connector-sdk";
 import { afterEach, describe, expect, it } from "vitest";
 
 import prisma from "#app/db.server.ts";
@@ -6,7 +6,7 @@ import { closeIngestPool } from "#app/db/pool.server.ts";
 import { numbersDifferCounts, periodTiles, tilePeriods } from "#app/services/overview-periods.server.ts";
 import { refreshRollups } from "#app/services/rollups.server.ts";
 
-import { createConnection, createShop, pageCommitter } from "../support/factories.ts";
+import { createConnection, createShop, pageCommitter, testOrder } from "../support/factories.ts";
 
 afterEach(async () => {
   await closeIngestPool();
@@ -20,22 +20,7 @@ function order(
   qty: number,
   price: string | null,
 ) {
-  return ChannelOrder.parse({
-    channel: "amazon",
-    marketplaceId: null,
-    status: "fulfilled",
-    rawStatus: "Shipped",
-    updatedAt: partial.placedAt,
-    cancelledAt: null,
-    currency: "USD",
-    pricesKnown: true,
-    subtotal: null,
-    discountTotal: null,
-    shippingTotal: "0.00",
-    taxTotal: "0.00",
-    total: "0.00",
-    salesChannel: null,
-    refunds: [],
+  return testOrder({
     lines: [
       {
         externalId: `${partial.externalId}-1`,

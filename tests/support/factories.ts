@@ -195,16 +195,19 @@ export function pageCommitter(
   };
 }
 
-/** A fulfilled USD order of whole-cent lines (SKU, quantity, unit price) placed at `placedAt`, as a connector emits it. */
-export function simpleOrder(channel: Channel, id: string, placedAt: string, lines: Array<[string, number, string]>) {
+/**
+ * A fulfilled USD Amazon order as a connector emits it, with `partial` on top (its id, when,
+ * lines and whatever else the test is about): one place for the envelope every test needs.
+ */
+export function testOrder(
+  partial: Partial<ChannelOrder> & Pick<ChannelOrder, "externalId" | "placedAt" | "lines">,
+): ChannelOrder {
   return ChannelOrder.parse({
-    channel,
-    externalId: id,
-    placedAt,
+    channel: "amazon",
     marketplaceId: null,
     status: "fulfilled",
     rawStatus: "Shipped",
-    updatedAt: placedAt,
+    updatedAt: partial.placedAt,
     cancelledAt: null,
     currency: "USD",
     pricesKnown: true,
@@ -215,6 +218,16 @@ export function simpleOrder(channel: Channel, id: string, placedAt: string, line
     total: "0.00",
     salesChannel: null,
     refunds: [],
+    ...partial,
+  });
+}
+
+/** A fulfilled USD order of whole-cent lines (SKU, quantity, unit price) placed at `placedAt`, as a connector emits it. */
+export function simpleOrder(channel: Channel, id: string, placedAt: string, lines: Array<[string, number, string]>) {
+  return testOrder({
+    channel,
+    externalId: id,
+    placedAt,
     lines: lines.map(([sku, quantity, price], index) => ({
       externalId: `${id}-${index}`,
       sku,
